@@ -1,0 +1,59 @@
+"""Shared fixtures: tiny projects written to a temporary folder."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+SOURCES = """\
+article:
+  title: Example article
+  publisher: Example News
+  date: "2023-01-05"
+  url: https://example.org/article
+  archive: https://archive.example.org/article
+report:
+  title: Example report
+  publisher: Example Institute
+"""
+
+MakeProject = Callable[..., Path]
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> None:
+    """Write files (dedented text, or bytes as they are) under root."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+
+
+def event(title: str = "An event", date: str = '"2023-01-04"', body: str = "Text [@article].",
+          **fields: str) -> str:
+    """Return the text of an event file."""
+    extra = "".join(f"{k}: {v}\n" for k, v in fields.items())
+    return f"---\ntitle: {title}\ndate: {date}\n{extra}---\n{body}\n"
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> MakeProject:
+    """Return a function that writes a small project and returns its folder."""
+
+    def make(files: dict[str, str | bytes] | None = None, *, sources: str | None = SOURCES,
+             name: str = "project") -> Path:
+        root = tmp_path / name
+        (root / "content").mkdir(parents=True, exist_ok=True)
+        if sources is not None:
+            write_files(root, {"content/sources.yaml": sources})
+        write_files(root, files or {})
+        return root
+
+    return make

@@ -1,0 +1,119 @@
+"""`timeline build`: load everything, render everything, then write the site in one swap."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from timeline.errors import Report, TimelineError
+from timeline.exports import events_json, timelinejs_json
+from timeline.model import Timeline
+from timeline.project import load_timeline
+from timeline.reader import CONTENT_DIR, EVENT_SUFFIX
+from timeline.site import date_filters, plan_pages, render_pages
+from timeline.theme import explain_missing, make_environment, theme_dirs
+from timeline.writer import check_output, write_site
+
+log = logging.getLogger(__name__)
+
+ASSETS_DIR = "assets"
+STATIC_DIR = "static"
+
+
+class TemplateError(TimelineError):
+    """A template that is missing or fails while rendering."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build did: the timeline, the problems found, and figures for the summary."""
+
+    timeline: Timeline
+    report: Report
+    pages: int
+    files: int
+    seconds: float
+
+    def summary(self, output: Path) -> str:
+        """Return the one-line summary printed after a build."""
+        return (f"Built {len(self.timeline.events)} events, {self.pages} pages "
+                f"({self.files} files) in {self.seconds:.2f} s to {output}")
+
+
+def build(project: Path, output: Path | None = None, *, drafts: bool = False,
+          base_url: str | None = None, strict: bool = False) -> BuildResult:
+    """Build the site of project into output; on any error the old site is left as it was."""
+    started = time.perf_counter()
+    output = output if output is not None else project / "site"
+    check_output(output, project)
+    timeline, report = load_timeline(project, drafts=drafts)
+    if base_url is not None:
+        timeline = Timeline(timeline.config.with_base_url(base_url), timeline.events,
+                            timeline.sources)
+    if strict and report.warnings:
+        report.promote_warnings()
+    report.raise_if_errors()
+    files, pages = render_site(project, timeline)
+    write_site(output, files)
+    return BuildResult(timeline, report, pages, len(files), time.perf_counter() - started)
+
+
+def render_site(project: Path, timeline: Timeline) -> tuple[dict[str, bytes | Path], int]:
+    """Return every file of the site (bytes, or a path to copy) and the number of pages."""
+    env = make_environment(project, language=timeline.config.language,
+                           filters=date_filters())
+    pages = plan_pages(timeline)
+    files: dict[str, bytes | Path] = {}
+    files.update(_copied(project))
+    try:
+        files.update(render_pages(env, timeline, pages))
+    except jinja2.TemplateNotFound as error:
+        raise TemplateError(explain_missing(error, project)) from None
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateError(f"{error.filename}:{error.lineno}: error: template syntax: "
+                            f"{error.message}") from None
+    except jinja2.TemplateError as error:
+        raise TemplateError(f"{_template_line(error)}: error: {error}") from None
+    files["events.json"] = events_json(timeline)
+    files["timeline.json"] = timelinejs_json(timeline)
+    return files, len(pages)
+
+
+def _template_line(error: Exception) -> str:
+    """Return 'TEMPLATE:LINE' of the innermost template frame of a rendering error."""
+    where = "template"
+    frame = error.__traceback__
+    while frame is not None:
+        name = frame.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".xml", ".txt")):
+            where = f"{name}:{frame.tb_lineno}"
+        frame = frame.tb_next
+    return where
+
+
+def _copied(project: Path) -> dict[str, Path]:
+    """Return the files copied as they are: theme assets, content attachments, static/."""
+    files: dict[str, Path] = {}
+    for theme in reversed(theme_dirs(project)):  # the project's assets win
+        files.update(_tree(theme / ASSETS_DIR, ASSETS_DIR + "/"))
+    files.update(_tree(project / CONTENT_DIR, "", skip_suffix=(EVENT_SUFFIX, ".yaml")))
+    files.update(_tree(project / STATIC_DIR, ""))
+    return files
+
+
+def _tree(folder: Path, prefix: str, skip_suffix: tuple[str, ...] = ()) -> dict[str, Path]:
+    if not folder.is_dir():
+        return {}
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if not path.is_file() or any(p.startswith(".") for p in rel.parts[:-1]):
+            continue
+        if path.name.endswith(skip_suffix) and skip_suffix:
+            continue
+        found[prefix + rel.as_posix()] = path
+    return found

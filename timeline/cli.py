@@ -1,0 +1,62 @@
+"""The command line: parse options and call build, check or serve; nothing else lives here."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from timeline import __version__
+from timeline.errors import BuildError, Report, TimelineError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="timeline", description="Build static, source-cited timeline websites.")
+    parser.add_argument("--version", action="version", version=f"timeline {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="build the site")
+    build.add_argument("project", nargs="?", default=".", type=Path,
+                       help="project folder (default: .)")
+    build.add_argument("-o", "--output", type=Path, help="output folder (default: PROJECT/site)")
+    build.add_argument("--drafts", action="store_true", help="include events with draft: true")
+    build.add_argument("--base-url", help="absolute URL of the site, for feeds and canonical links")
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    return parser
+
+
+def _print_report(report: Report) -> None:
+    for diagnostic in sorted(report.diagnostics):
+        print(diagnostic, file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    try:
+        if args.command == "build":
+            from timeline.build import build
+
+            output = args.output if args.output is not None else args.project / "site"
+            result = build(args.project, output, drafts=args.drafts, base_url=args.base_url,
+                           strict=args.strict)
+            _print_report(result.report)
+            print(result.summary(output))
+        return 0
+    except BuildError as error:
+        for diagnostic in error.diagnostics:
+            print(diagnostic, file=sys.stderr)
+        count = len(error.diagnostics)
+        print(f"{count} error{'s' if count != 1 else ''}; the site was not changed",
+              file=sys.stderr)
+        return error.exit_code
+    except TimelineError as error:
+        print(f"error: {error}" if ": error:" not in str(error) else str(error),
+              file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,246 @@
+"""Turn one read event file into an Event: check its fields, parse its date, cite its sources."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from timeline.citations import scan_citations
+from timeline.config import Config
+from timeline.dates import DateError, EventDate, parse_date, parse_event_date, resolve_zone
+from timeline.errors import ContentError, Report, did_you_mean
+from timeline.markup import Renderer
+from timeline.model import Event, Media, Note, Source
+from timeline.reader import SourceFile
+from timeline.sources import parse_source
+
+FIELDS = ("title", "date", "end", "slug", "timezone", "tags", "location", "summary",
+          "draft", "note", "sources", "media", "updated")
+MEDIA_FIELDS = ("src", "alt", "caption", "credit")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def slugify(text: str) -> str:
+    """Return a URL slug: ASCII lower-case letters, digits and single hyphens."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+@dataclass
+class _Fields:
+    """Typed access to one file's front matter; every problem goes to the report."""
+
+    file: SourceFile
+    report: Report
+
+    def line(self, *at: str | int) -> int:
+        return self.file.meta.line(*at)
+
+    def error(self, message: str, *at: str | int) -> None:
+        self.report.error(self.file.path, self.line(*at), message)
+
+    def text(self, name: str, required: bool = False) -> str | None:
+        value = self.file.meta.value.get(name)
+        if value is None:
+            if required:
+                self.error(f"missing required field '{name}'", name)
+            return None
+        if not isinstance(value, str):
+            self.error(f"'{name}' must be text, not a {_kind(value)}", name)
+            return None
+        if required and not value.strip():
+            self.error(f"'{name}' must not be empty", name)
+            return None
+        return value.strip()
+
+    def text_list(self, name: str) -> list[str]:
+        value = self.file.meta.value.get(name)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            self.error(f"'{name}' must be a list, e.g. {name}: [{value}]", name)
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.error(f"'{name}' must be a list of text items", name)
+            return []
+        return [v.strip() for v in value if v.strip()]
+
+    def flag(self, name: str) -> bool:
+        value = self.file.meta.value.get(name)
+        if value in (None, "false"):
+            return False
+        if value == "true":
+            return True
+        self.error(f"'{name}' must be true or false, not {value!r}", name)
+        return False
+
+
+def _kind(value: Any) -> str:
+    return {list: "list", dict: "mapping"}.get(type(value), "value")
+
+
+def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Config,
+                renderer: Renderer, report: Report) -> Event | None:
+    """Return the Event of a file, or None after reporting its errors."""
+    errors_before = len(report.errors)
+    meta = file.meta.value
+    if not isinstance(meta, dict):
+        report.error(file.path, file.meta.line(),
+                     "front matter must be a mapping of fields (title: ..., date: ...)")
+        return None
+    for name in meta:
+        if name not in FIELDS:
+            report.warn(file.path, file.meta.line(name),
+                        f"unknown field '{name}' is ignored.{did_you_mean(name, set(FIELDS))}")
+    fields = _Fields(file, report)
+    title = fields.text("title", required=True)
+    slug = _slug(fields)
+    zone = _zone(fields, config)
+    date = _date(fields, zone, config)
+    updated = fields.text("updated")
+    if updated is not None:
+        try:
+            parse_date(updated, zone=zone, date_order=config.date_order)
+        except DateError as error:
+            fields.error(str(error), "updated")
+    tags = fields.text_list("tags")
+    location = fields.text("location")
+    summary = fields.text("summary")
+    draft = fields.flag("draft")
+    note = fields.text("note")
+    media = _media(fields)
+    listed = _listed_sources(fields, registry, slug or "event")
+    available = {**registry, **{s.id: s for s in listed}}
+    _check_citations(file, available, report)
+    if len(report.errors) > errors_before or title is None or date is None or slug is None:
+        return None
+    rendered = renderer.render(file.body, known=available.__contains__)
+    for source in listed:
+        rendered.numbering.add_uncited(source.id)
+    numbering = rendered.numbering
+    notes = tuple(
+        Note(number, available[source_id], tuple(numbering.anchors.get(source_id, ())),
+             tuple(numbering.locators.get(source_id, ())))
+        for source_id, number in numbering.numbers.items()
+    )
+    return Event(
+        slug=slug, title=title, date=date, path=file.path, body_html=rendered.html,
+        summary=summary or rendered.summary, tags=tuple(dict.fromkeys(tags)),
+        location=location, notes=notes,
+        editor_note=renderer.render(note).html if note else None,
+        media=media, draft=draft, updated=updated,
+    )
+
+
+def _slug(fields: _Fields) -> str | None:
+    written = fields.text("slug")
+    if written is None:
+        stem = fields.file.path.rsplit("/", 1)[-1].removesuffix(".md")
+        slug = slugify(stem)
+        if not slug:
+            fields.error(f"cannot make a slug from the file name '{stem}': add a 'slug' field")
+            return None
+        return slug
+    if not SLUG.match(written):
+        fields.error(f"invalid slug '{written}': use lower-case letters, digits and hyphens "
+                     f"(e.g. '{slugify(written) or 'my-event'}')", "slug")
+        return None
+    return written
+
+
+def _zone(fields: _Fields, config: Config) -> str:
+    zone = fields.text("timezone")
+    if zone is None:
+        return config.timezone
+    try:
+        resolve_zone(zone)
+    except DateError as error:
+        fields.error(str(error), "timezone")
+        return config.timezone
+    return zone
+
+
+def _date(fields: _Fields, zone: str, config: Config) -> EventDate | None:
+    start = fields.text("date", required=True)
+    end = fields.text("end")
+    if start is None:
+        return None
+    if end is not None:  # check each side alone first, to blame the right line
+        for name, text in (("date", start), ("end", end)):
+            try:
+                parse_date(text, zone=zone, date_order=config.date_order)
+            except DateError as error:
+                fields.error(str(error), name)
+                return None
+    try:
+        return parse_event_date(start, end, zone=zone, date_order=config.date_order)
+    except DateError as error:
+        fields.error(str(error), "end" if end is not None else "date")
+        return None
+
+
+def _media(fields: _Fields) -> Media | None:
+    value = fields.file.meta.value.get("media")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        fields.error("'media' must be a mapping with src and alt", "media")
+        return None
+    for key, item in value.items():
+        if key not in MEDIA_FIELDS:
+            fields.error(f"unknown media field '{key}'.{did_you_mean(key, set(MEDIA_FIELDS))}",
+                         "media", key)
+        elif not isinstance(item, str):
+            fields.error(f"media '{key}' must be text", "media", key)
+    if not isinstance(value.get("src"), str) or not value["src"].strip():
+        fields.error("media needs a 'src'", "media")
+        return None
+    if not isinstance(value.get("alt"), str) or not value["alt"].strip():
+        fields.error("media needs 'alt' text describing it for readers who cannot see it",
+                     "media")
+        return None
+    return Media(src=value["src"].strip(), alt=value["alt"].strip(),
+                 caption=_opt(value.get("caption")), credit=_opt(value.get("credit")))
+
+
+def _opt(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _listed_sources(fields: _Fields, registry: Mapping[str, Source], slug: str) -> list[Source]:
+    value = fields.file.meta.value.get("sources")
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        fields.error("'sources' must be a list of source ids or sources", "sources")
+        return []
+    listed = []
+    for index, item in enumerate(value):
+        if isinstance(item, str):
+            if item in registry:
+                listed.append(registry[item])
+            else:
+                fields.error(f"unknown source '{item}'.{did_you_mean(item, set(registry))}",
+                             "sources", index)
+        elif isinstance(item, dict):
+            source_id = item.get("id") if isinstance(item.get("id"), str) else None
+            try:
+                listed.append(parse_source(source_id or f"{slug}-{index + 1}", item,
+                                           fields.file.meta, ("sources", index),
+                                           fields.file.path))
+            except ContentError as error:
+                fields.report.add(error)
+        else:
+            fields.error("each source must be an id or a mapping", "sources", index)
+    return listed
+
+
+def _check_citations(file: SourceFile, available: Mapping[str, Source], report: Report) -> None:
+    for citation in scan_citations(file.body, file.body_line):
+        for cite in citation.cites:
+            if cite.id not in available:
+                report.error(file.path, citation.line, f"unknown source '@{cite.id}'."
+                             f"{did_you_mean(cite.id, set(available))}")

@@ -1,0 +1,168 @@
+"""Render event bodies: Markdown to safe HTML, with citations, callouts and a summary."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+
+from timeline.citations import BRACKET, Numbering, parse_bracket
+
+_PLACEHOLDER = re.compile("\x02[^\x03]*\x03")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?])")
+_CALLOUT = re.compile(r"^\s*\[!NOTE\][ \t]*\n?", re.IGNORECASE)
+
+# nh3 (ammonia) keeps what Markdown makes and what authors reasonably write;
+# scripts, event handlers, iframes and javascript:/data: URLs never survive.
+_TAGS = set(nh3.ALLOWED_TAGS) | {"figure", "figcaption", "section", "aside"}
+_ATTRIBUTES = {
+    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+    "*": {"id", "class", "title", "lang", "dir", "role", "aria-label"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height"},
+    "time": {"datetime"},
+}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A body rendered to HTML, with what rendering learned about it."""
+
+    html: str
+    summary: str
+    numbering: Numbering
+
+
+class Renderer:
+    """Render Markdown bodies; one instance is reused for every event of a build."""
+
+    def __init__(self, *, unsafe_html: bool = False, note_label: str = "Editor's note",
+                 known: Callable[[str], bool] = lambda _id: True) -> None:
+        self.unsafe_html = unsafe_html
+        self.note_label = note_label
+        self.known = known
+        self._numbering = Numbering()
+        self._summary = ""
+        self._md = markdown.Markdown(
+            extensions=["extra", "sane_lists", "smarty", _TimelineExtension(self)],
+            output_format="html",
+        )
+
+    def render(self, body: str, known: Callable[[str], bool] | None = None) -> Rendered:
+        """Return the body as HTML; citations of known ids become numbered links."""
+        self._numbering = Numbering()
+        self._summary = ""
+        if known is not None:
+            self.known = known
+        html = self._md.reset().convert(body)
+        if not self.unsafe_html:
+            html = sanitise(html)
+        return Rendered(html, self._summary, self._numbering)
+
+    def render_inline(self, text: str) -> str:
+        """Return a short text (an editor's note) as HTML."""
+        return self.render(text).html
+
+
+def sanitise(html: str) -> str:
+    """Return html with everything outside the allow-list removed."""
+    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto"}, link_rel=None)
+
+
+class _CitationPattern(InlineProcessor):
+    def __init__(self, renderer: Renderer, md: markdown.Markdown) -> None:
+        super().__init__(BRACKET.pattern, md)
+        self.renderer = renderer
+
+    def handleMatch(self, m: re.Match[str], data: str):  # type: ignore[no-untyped-def, override]
+        cites = parse_bracket(m.group("body"))
+        if cites is None or not all(self.renderer.known(c.id) for c in cites):
+            return None, None, None
+        sup = etree.Element("sup", {"class": "citation"})
+        sup.text = "["
+        last: etree.Element | None = None
+        for index, cite in enumerate(cites):
+            number, anchor = self.renderer._numbering.cite(cite)
+            prefix = (cite.prefix + " ") if cite.prefix else ""
+            separator = ", " if index else ""
+            if last is None:
+                sup.text += separator + prefix
+            else:
+                last.tail = separator + prefix
+            label = f"Source {number}" + (f", {cite.locator}" if cite.locator else "")
+            last = etree.SubElement(sup, "a", {
+                "href": f"#source-{number}", "id": anchor, "role": "doc-noteref",
+                "class": "citation-link", "aria-label": label,
+            })
+            if cite.locator:
+                last.set("title", cite.locator)
+            last.text = str(number)
+        assert last is not None
+        last.tail = "]"
+        return sup, m.start(0), m.end(0)
+
+
+class _Callouts(Treeprocessor):
+    """Turn `> [!NOTE]` blockquotes into editor's notes."""
+
+    def __init__(self, renderer: Renderer, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.renderer = renderer
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter("blockquote"):
+            first = element[0] if len(element) else None
+            if first is None or first.tag != "p" or not _CALLOUT.match(first.text or ""):
+                continue
+            first.text = _CALLOUT.sub("", first.text or "", count=1)
+            if not first.text and not len(first):
+                element.remove(first)
+            element.tag = "aside"
+            element.set("class", "editor-note")
+            element.set("role", "note")
+            label = etree.Element("p", {"class": "editor-note-label"})
+            label.text = self.renderer.note_label
+            element.insert(0, label)
+
+
+class _Summary(Treeprocessor):
+    """Record the plain text of the first paragraph, without citation marks."""
+
+    def __init__(self, renderer: Renderer, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.renderer = renderer
+
+    def run(self, root: etree.Element) -> None:
+        for element in root:
+            if element.tag == "p":
+                text = _PLACEHOLDER.sub("", "".join(_text_without_citations(element)))
+                self.renderer._summary = _SPACE_BEFORE_PUNCT.sub(r"\1", " ".join(text.split()))
+                return
+
+
+def _text_without_citations(element: etree.Element) -> list[str]:
+    parts = [element.text or ""]
+    for child in element:
+        if not (child.tag == "sup" and child.get("class") == "citation"):
+            parts.extend(_text_without_citations(child))
+        parts.append(child.tail or "")
+    return parts
+
+
+class _TimelineExtension(Extension):
+    def __init__(self, renderer: Renderer) -> None:
+        super().__init__()
+        self.renderer = renderer
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
+        md.inlinePatterns.register(_CitationPattern(self.renderer, md), "citation", 175)
+        md.treeprocessors.register(_Callouts(self.renderer, md), "callouts", 15)
+        md.treeprocessors.register(_Summary(self.renderer, md), "summary", 14)

@@ -1,0 +1,110 @@
+"""The plain data that flows from reading to writing: sources, events, the timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from timeline.config import Config
+from timeline.dates import EventDate
+
+
+@dataclass(frozen=True)
+class Source:
+    """One checkable source: a registry entry or an inline source of an event."""
+
+    id: str
+    title: str
+    publisher: str | None = None
+    author: str | None = None
+    date: str | None = None
+    url: str | None = None
+    archive: str | None = None
+    accessed: str | None = None
+    kind: str | None = None
+    path: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Note:
+    """A numbered entry of an event's source list, with the citations pointing to it."""
+
+    number: int
+    source: Source
+    anchors: tuple[str, ...] = ()  # ids of the citation links in the body, for back-links
+    locators: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return f"source-{self.number}"
+
+
+@dataclass(frozen=True)
+class Media:
+    """An image (or other file) shown with an event."""
+
+    src: str
+    alt: str
+    caption: str | None = None
+    credit: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event of the timeline, parsed and rendered to HTML fragments."""
+
+    slug: str
+    title: str
+    date: EventDate
+    path: str
+    body_html: str = ""
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+    location: str | None = None
+    notes: tuple[Note, ...] = ()
+    editor_note: str | None = None  # HTML
+    media: Media | None = None
+    draft: bool = False
+    updated: str | None = None
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return tuple(note.source for note in self.notes)
+
+    def sort_key(self) -> tuple[tuple[int, int], str, str]:
+        """Return the key that orders events: instant, precision, title, slug."""
+        return (self.date.sort_key(), self.title, self.slug)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Every event in order, the source registry, and views by year, tag and source."""
+
+    config: Config
+    events: tuple[Event, ...]
+    sources: Mapping[str, Source] = field(default_factory=dict)
+
+    @cached_property
+    def by_year(self) -> dict[int, tuple[Event, ...]]:
+        """Return the events of each year (of their start), in order."""
+        return _group(self.events, lambda e: [e.date.start.year])
+
+    @cached_property
+    def by_tag(self) -> dict[str, tuple[Event, ...]]:
+        """Return the events of each tag, tags sorted."""
+        return dict(sorted(_group(self.events, lambda e: e.tags).items()))
+
+    @cached_property
+    def by_source(self) -> dict[str, tuple[Event, ...]]:
+        """Return the events citing each source id."""
+        return _group(self.events, lambda e: [s.id for s in e.sources])
+
+
+def _group(events, keys_of) -> dict:  # type: ignore[no-untyped-def]
+    groups: dict = {}
+    for event in events:
+        for key in keys_of(event):
+            groups.setdefault(key, []).append(event)
+    return {key: tuple(value) for key, value in groups.items()}

@@ -1,0 +1,187 @@
+"""Plan the pages of a site from a timeline (no I/O), then render them to bytes."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+
+from timeline.dates import DatePoint, EventDate
+from timeline.event import slugify
+from timeline.model import Event, Source, Timeline
+from timeline.urls import (
+    absolute_url, event_path, relative_url, source_path, tag_path, year_path,
+)
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+FULL_INDEX_LIMIT = 300  # above this many events the index is an overview of year pages
+
+
+@dataclass(frozen=True)
+class Page:
+    """One file to write: its site path, the template that renders it, and its data."""
+
+    dest: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MonthGroup:
+    """Events of one month (month is None for events dated only to the year)."""
+
+    month: int | None
+    label: str
+    events: tuple[Event, ...]
+
+
+@dataclass(frozen=True)
+class YearGroup:
+    """Events of one year, grouped by month, and the path of the year's page."""
+
+    year: int
+    label: str
+    months: tuple[MonthGroup, ...]
+    path: str
+
+    @property
+    def count(self) -> int:
+        return sum(len(m.events) for m in self.months)
+
+
+@dataclass(frozen=True)
+class TagInfo:
+    """A tag, its URL slug and its events."""
+
+    name: str
+    slug: str
+    events: tuple[Event, ...]
+    path: str
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """A source and the events that cite it."""
+
+    source: Source
+    events: tuple[Event, ...]
+    path: str
+
+
+def year_label(year: int) -> str:
+    """Return a year as readers write it: 2023, 44 BC."""
+    return str(year) if year > 0 else f"{1 - year} BC"
+
+
+def group_by_year(events: tuple[Event, ...]) -> tuple[YearGroup, ...]:
+    """Return events grouped by the year and month they start in, in timeline order."""
+    years: dict[int, dict[int | None, list[Event]]] = {}
+    for event in events:
+        start = event.date.start
+        years.setdefault(start.year, {}).setdefault(start.month, []).append(event)
+    return tuple(
+        YearGroup(year, year_label(year), tuple(
+            MonthGroup(month, f"{MONTHS[month - 1]} {year_label(year)}" if month
+                       else year_label(year), tuple(evs))
+            for month, evs in months.items()
+        ), year_path(year))
+        for year, months in years.items()
+    )
+
+
+def tags_of(timeline: Timeline) -> tuple[TagInfo, ...]:
+    """Return every tag with its events, by name; tags with the same slug are merged."""
+    merged: dict[str, tuple[str, list[Event]]] = {}
+    for name, events in timeline.by_tag.items():
+        slug = slugify(name) or "tag"
+        first, evs = merged.setdefault(slug, (name, []))
+        evs.extend(e for e in events if e not in evs)
+    return tuple(
+        TagInfo(name, slug, tuple(sorted(evs, key=Event.sort_key)), tag_path(slug))
+        for slug, (name, evs) in sorted(merged.items(), key=lambda kv: kv[1][0].lower())
+    )
+
+
+def sources_of(timeline: Timeline) -> tuple[SourceInfo, ...]:
+    """Return every source (registry and inline) with the events citing it, by title."""
+    by_id: dict[str, Source] = dict(timeline.sources)
+    for event in timeline.events:
+        for source in event.sources:
+            by_id.setdefault(source.id, source)
+    infos = [SourceInfo(source, timeline.by_source.get(source_id, ()), source_path(source_id))
+             for source_id, source in by_id.items()]
+    return tuple(sorted(infos, key=lambda i: (i.source.title.lower(), i.source.id)))
+
+
+def plan_pages(timeline: Timeline) -> list[Page]:
+    """Return every HTML page of the site with the data its template needs."""
+    events = timeline.events
+    years = group_by_year(events)
+    tags = tags_of(timeline)
+    sources = sources_of(timeline)
+    tag_of = {t.name: t for t in tags}
+    overview = len(events) > FULL_INDEX_LIMIT
+    home_of: dict[str, str] = {}
+    for group in years:
+        for month in group.months:
+            for event in month.events:
+                page = group.path if overview else "index.html"
+                home_of[event.slug] = f"{page}#event-{event.slug}"
+    shared = {"years": years, "tags": tags, "tag_of": tag_of, "overview": overview}
+    pages = [Page("index.html", "index.html", {**shared, "events": events,
+                                                "sources_count": len(sources)})]
+    for group in years:
+        pages.append(Page(group.path, "year.html", {**shared, "year": group}))
+    for index, event in enumerate(events):
+        pages.append(Page(event_path(event.slug), "event.html", {
+            **shared, "event": event,
+            "previous": events[index - 1] if index > 0 else None,
+            "next": events[index + 1] if index + 1 < len(events) else None,
+            "timeline_link": home_of[event.slug],
+        }))
+    pages.append(Page("tags/index.html", "tags.html", shared))
+    for tag in tags:
+        pages.append(Page(tag.path, "tag.html", {**shared, "tag": tag}))
+    pages.append(Page("sources/index.html", "sources.html", {**shared, "sources": sources}))
+    for info in sources:
+        pages.append(Page(info.path, "source.html", {**shared, "info": info}))
+    pages.append(Page("404.html", "404.html", shared))
+    return pages
+
+
+def render_pages(env: jinja2.Environment, timeline: Timeline,
+                 pages: list[Page]) -> Iterator[tuple[str, bytes]]:
+    """Render each page; yield its site path and its bytes."""
+    config = timeline.config
+    site = {"title": config.title, "description": config.description,
+            "language": config.language, "base_url": config.base_url}
+    for page in pages:
+        template = env.get_template(page.template)
+        absolute = page.dest == "404.html" and config.base_url is not None
+        url = _url_maker(page.dest, config.base_url if absolute else None, config.pretty_urls)
+        canonical = (absolute_url(config.base_url, page.dest, pretty=config.pretty_urls)
+                     if config.base_url else None)
+        html = template.render(page.context, site=site, page_path=page.dest, url=url,
+                               canonical=canonical)
+        yield page.dest, html.encode("utf-8")
+
+
+def _url_maker(dest: str, base_url: str | None, pretty: bool) -> Callable[[str], str]:
+    if base_url is not None:
+        return functools.partial(absolute_url, base_url, pretty=pretty)
+    return functools.partial(relative_url, dest, pretty=pretty)
+
+
+def date_filters() -> dict[str, Callable[..., Any]]:
+    """Return the template filters for dates and paths."""
+    return {
+        "date_label": lambda d: d.label(),
+        "event_path": lambda e: event_path(e.slug),
+        "year_label": year_label,
+        "html_datetime": lambda p: p.html_datetime() if isinstance(p, DatePoint) else None,
+        "is_interval": lambda d: isinstance(d, EventDate) and d.end is not None,
+    }

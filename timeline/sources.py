@@ -1,0 +1,76 @@
+"""Read and check sources: the registry in content/sources.yaml and inline sources."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from timeline.errors import ContentError, Report, did_you_mean
+from timeline.frontmatter import YamlDoc, load_yaml
+from timeline.model import Source
+
+REGISTRY = "sources.yaml"
+FIELDS = ("title", "publisher", "author", "date", "url", "archive", "accessed", "kind")
+_ID = re.compile(r"^[A-Za-z0-9_][\w:.#$%&+?<>~/-]*$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def load_registry(content: Path, rel_content: str, report: Report) -> dict[str, Source]:
+    """Return the registry's sources by id; problems go to report."""
+    path = content / REGISTRY
+    rel = f"{rel_content}/{REGISTRY}"
+    if not path.is_file():
+        return {}
+    try:
+        text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+        doc = load_yaml(text, rel, 1)
+    except UnicodeDecodeError as error:
+        report.error(rel, 1, f"not UTF-8: invalid byte at offset {error.start}")
+        return {}
+    except ContentError as error:
+        report.add(error)
+        return {}
+    if doc.value is None:
+        return {}
+    if not isinstance(doc.value, dict):
+        report.error(rel, doc.line(), "the sources registry must map source ids to sources")
+        return {}
+    sources = {}
+    for source_id, entry in doc.value.items():
+        try:
+            sources[source_id] = parse_source(source_id, entry, doc, (source_id,), rel)
+        except ContentError as error:
+            report.add(error)
+    return sources
+
+
+def parse_source(source_id: str, entry: Any, doc: YamlDoc, at: tuple[str | int, ...],
+                 path: str) -> Source:
+    """Return a checked Source from its YAML mapping, or raise ContentError."""
+    line = doc.line(*at)
+    if not _ID.match(source_id):
+        raise ContentError(path, line, f"invalid source id '{source_id}': use letters, digits, "
+                           "'-' and '_'")
+    if not isinstance(entry, dict):
+        raise ContentError(path, line, f"source '{source_id}' must be a mapping of fields "
+                           "(title, publisher, url...)")
+    values: dict[str, str] = {}
+    for key, value in entry.items():
+        key_line = doc.line(*at, key)
+        if key == "id":
+            continue
+        if key not in FIELDS:
+            raise ContentError(path, key_line, f"unknown source field '{key}'."
+                               f"{did_you_mean(key, set(FIELDS))}")
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise ContentError(path, key_line, f"source field '{key}' must be text")
+        if key in ("url", "archive") and not _URL.match(value.strip()):
+            raise ContentError(path, key_line, f"{key} of source '{source_id}' must be an "
+                               f"http(s) URL, not '{value}'")
+        values[key] = value.strip()
+    if not values.get("title"):
+        raise ContentError(path, line, f"source '{source_id}' has no title")
+    return Source(id=source_id, path=path, line=line, **values)
