@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from timeline.errors import Report, TimelineError
-from timeline.exports import events_json, timelinejs_json
+from timeline.errors import Report, TimelineError, UsageError
+from timeline.exports import atom_feed, events_json, sitemap, timelinejs_json
 from timeline.model import Timeline
 from timeline.project import load_timeline
 from timeline.reader import CONTENT_DIR, EVENT_SUFFIX
@@ -45,9 +47,11 @@ class BuildResult:
 
 
 def build(project: Path, output: Path | None = None, *, drafts: bool = False,
-          base_url: str | None = None, strict: bool = False) -> BuildResult:
+          base_url: str | None = None, strict: bool = False,
+          environ: Mapping[str, str] | None = None) -> BuildResult:
     """Build the site of project into output; on any error the old site is left as it was."""
     started = time.perf_counter()
+    epoch = source_date_epoch(os.environ if environ is None else environ)
     output = output if output is not None else project / "site"
     check_output(output, project)
     timeline, report = load_timeline(project, drafts=drafts)
@@ -57,12 +61,13 @@ def build(project: Path, output: Path | None = None, *, drafts: bool = False,
     if strict and report.warnings:
         report.promote_warnings()
     report.raise_if_errors()
-    files, pages = render_site(project, timeline)
+    files, pages = render_site(project, timeline, epoch)
     write_site(output, files)
     return BuildResult(timeline, report, pages, len(files), time.perf_counter() - started)
 
 
-def render_site(project: Path, timeline: Timeline) -> tuple[dict[str, bytes | Path], int]:
+def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None = None
+                ) -> tuple[dict[str, bytes | Path], int]:
     """Return every file of the site (bytes, or a path to copy) and the number of pages."""
     env = make_environment(project, language=timeline.config.language,
                            filters=date_filters())
@@ -80,7 +85,21 @@ def render_site(project: Path, timeline: Timeline) -> tuple[dict[str, bytes | Pa
         raise TemplateError(f"{_template_line(error)}: error: {error}") from None
     files["events.json"] = events_json(timeline)
     files["timeline.json"] = timelinejs_json(timeline)
+    if timeline.config.base_url is not None:
+        files["feed.xml"] = atom_feed(timeline, source_date_epoch)
+        files["sitemap.xml"] = sitemap(timeline, [page.dest for page in pages])
     return files, len(pages)
+
+
+def source_date_epoch(environ: Mapping[str, str]) -> int | None:
+    """Return SOURCE_DATE_EPOCH from the environment, or None; a bad value is an error."""
+    value = environ.get("SOURCE_DATE_EPOCH")
+    if value is None or value == "":
+        return None
+    if not value.strip().isdigit():
+        raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since "
+                         f"1970-01-01 UTC, not '{value}'")
+    return int(value)
 
 
 def _template_line(error: Exception) -> str:

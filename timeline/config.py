@@ -19,6 +19,7 @@ class Config:
 
     title: str = "Timeline"
     description: str = ""
+    author: str | None = None
     base_url: str | None = None
     language: str = "en"
     timezone: str = "UTC"

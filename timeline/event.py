@@ -100,12 +100,7 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
     slug = _slug(fields)
     zone = _zone(fields, config)
     date = _date(fields, zone, config)
-    updated = fields.text("updated")
-    if updated is not None:
-        try:
-            parse_date(updated, zone=zone, date_order=config.date_order)
-        except DateError as error:
-            fields.error(str(error), "updated")
+    updated = _updated(fields, zone, config)
     tags = fields.text_list("tags")
     location = fields.text("location")
     summary = fields.text("summary")
@@ -179,6 +174,17 @@ def _date(fields: _Fields, zone: str, config: Config) -> EventDate | None:
         return parse_event_date(start, end, zone=zone, date_order=config.date_order)
     except DateError as error:
         fields.error(str(error), "end" if end is not None else "date")
+        return None
+
+
+def _updated(fields: _Fields, zone: str, config: Config) -> EventDate | None:
+    text = fields.text("updated")
+    if text is None:
+        return None
+    try:
+        return parse_event_date(text, zone=zone, date_order=config.date_order)
+    except DateError as error:
+        fields.error(str(error), "updated")
         return None
 
 

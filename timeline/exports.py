@@ -1,15 +1,22 @@
-"""Machine-readable exports of a timeline: events.json and TimelineJS's timeline.json."""
+"""Machine-readable exports: events.json, TimelineJS's timeline.json, the Atom feed, the sitemap."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
+import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from timeline.dates import ZONE_ABBREVIATIONS, DatePoint, EventDate
 from timeline.model import Event, Source, Timeline
-from timeline.urls import event_path
+from timeline.urls import absolute_url, event_path
+
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _json(data: Any) -> bytes:
@@ -116,3 +123,92 @@ def _display(date: EventDate, zone_name: str) -> str:
     if date.start.hour is not None:
         return f"{label} (times in {zone_name})"
     return label
+
+
+def _utc_text(seconds: int) -> str | None:
+    """Return an RFC 3339 UTC timestamp, or None outside years 1-9999."""
+    try:
+        return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _entry_updated(event: Event) -> str | None:
+    date = event.updated or event.date
+    return _utc_text(date.start.start_key(date.tz_offset))
+
+
+def _clean_xml(text: str) -> str:
+    """Remove the characters XML 1.0 cannot hold."""
+    return _XML_INVALID.sub("", text)
+
+
+def atom_feed(timeline: Timeline, source_date_epoch: int | None = None) -> bytes:
+    """Return feed.xml (Atom, RFC 4287); needs base_url. Times come from content, not the clock."""
+    config = timeline.config
+    assert config.base_url is not None
+    pretty = config.pretty_urls
+    entries = [(event, _entry_updated(event)) for event in timeline.events]
+    stamps = [stamp for _, stamp in entries if stamp is not None]
+    if source_date_epoch is not None:
+        feed_updated = _utc_text(source_date_epoch) or "1970-01-01T00:00:00Z"
+    else:
+        feed_updated = max(stamps, default="1970-01-01T00:00:00Z")
+    feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": config.language})
+    _sub(feed, "id", config.base_url)
+    _sub(feed, "title", config.title)
+    if config.description:
+        _sub(feed, "subtitle", config.description)
+    _sub(feed, "updated", feed_updated)
+    author = ET.SubElement(feed, "author")
+    _sub(author, "name", config.author or config.title)
+    ET.SubElement(feed, "link", {"rel": "self", "href": config.base_url + "feed.xml",
+                                 "type": "application/atom+xml"})
+    ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html",
+                                 "href": absolute_url(config.base_url, "index.html",
+                                                      pretty=pretty)})
+    _sub(feed, "generator", "timeline")
+    for event, stamp in reversed(entries):
+        url = absolute_url(config.base_url, event_path(event.slug), pretty=pretty)
+        entry = ET.SubElement(feed, "entry")
+        _sub(entry, "id", url)
+        _sub(entry, "title", event.title)
+        _sub(entry, "updated", stamp or feed_updated)
+        ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": url})
+        for tag in event.tags:
+            ET.SubElement(entry, "category", {"term": _clean_xml(tag)})
+        if event.summary:
+            _sub(entry, "summary", f"{event.date.label()}: {event.summary}")
+        content = ET.SubElement(entry, "content", {"type": "html", "xml:base": url})
+        content.text = _clean_xml(event.body_html + _sources_html(event))
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _sources_html(event: Event) -> str:
+    items = "".join(
+        f'<li id="{note.id}">{html.escape(note.source.title)}'
+        + (f' <a href="{html.escape(note.source.url)}">{html.escape(note.source.url)}</a>'
+           if note.source.url else "")
+        + "</li>"
+        for note in event.notes
+    )
+    return f"<h2>Sources</h2><ol>{items}</ol>" if items else ""
+
+
+def _sub(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    element = ET.SubElement(parent, tag)
+    element.text = _clean_xml(text)
+    return element
+
+
+def sitemap(timeline: Timeline, paths: list[str]) -> bytes:
+    """Return sitemap.xml listing the pages at paths; needs base_url."""
+    config = timeline.config
+    assert config.base_url is not None
+    urlset = ET.Element("urlset", {"xmlns": SITEMAP})
+    for path in sorted(paths):
+        if path == "404.html":
+            continue
+        loc = ET.SubElement(ET.SubElement(urlset, "url"), "loc")
+        loc.text = absolute_url(config.base_url, path, pretty=config.pretty_urls)
+    return ET.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"

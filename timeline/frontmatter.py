@@ -125,7 +125,7 @@ class _Builder:
             raise ContentError(self.path, line, f"YAML nested more than {MAX_DEPTH} levels deep")
         self.lines[at] = line
         if isinstance(node, yaml.ScalarNode):
-            if node.style is None and node.value in _NULLS:
+            if not node.style and node.value in _NULLS:
                 return None
             return node.value
         if isinstance(node, yaml.SequenceNode):

@@ -67,7 +67,7 @@ class Event:
     editor_note: str | None = None  # HTML
     media: Media | None = None
     draft: bool = False
-    updated: str | None = None
+    updated: EventDate | None = None  # when the entry was last changed, for feeds
 
     @property
     def sources(self) -> tuple[Source, ...]:
