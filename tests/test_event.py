@@ -1,0 +1,195 @@
+"""Reading events: fields, sources, citations, ordering, and every content error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import MakeProject, event
+from timeline.project import load_timeline
+
+
+def problems(project: Path, **options: bool) -> list[str]:
+    _, report = load_timeline(project, **options)
+    return [str(d) for d in sorted(report.diagnostics)]
+
+
+def events_of(project: Path, **options: bool):  # type: ignore[no-untyped-def]
+    timeline, report = load_timeline(project, **options)
+    assert report.errors == [], report.errors
+    return timeline.events
+
+
+def test_a_valid_event(make_project: MakeProject) -> None:
+    project = make_project({"content/strike.md": event(
+        "Strike", '"2023-01-04"', "First para [@article, para. 3].\n\nMore [@article].",
+        tags="[a, b]", location="Makiivka", sources="[report]")})
+    (strike,) = events_of(project)
+    assert strike.slug == "strike"
+    assert strike.title == "Strike"
+    assert strike.tags == ("a", "b")
+    assert strike.location == "Makiivka"
+    assert strike.summary == "First para."
+    assert strike.path == "content/strike.md"
+    assert [(n.number, n.source.id, n.anchors, n.locators) for n in strike.notes] == [
+        (1, "article", ("cite-1-1", "cite-1-2"), ("para. 3",)),
+        (2, "report", (), ()),
+    ]
+
+
+def test_unquoted_dates_keep_their_precision(make_project: MakeProject) -> None:
+    project = make_project({"content/a.md": event("A", "2023-01-05"),
+                            "content/b.md": event("B", "2023"),
+                            "content/c.md": event("C", "-0043-03-15")})
+    labels = {e.title: (e.date.start.iso(), e.date.label()) for e in events_of(project)}
+    assert labels == {"A": ("2023-01-05", "5 January 2023"), "B": ("2023", "2023"),
+                      "C": ("-0043-03-15", "15 March 44 BC")}
+
+
+def test_order_by_earliest_instant_in_utc_then_precision_title_slug(
+        make_project: MakeProject) -> None:
+    project = make_project({
+        "content/late-utc.md": event("Late UTC", '"2022-12-31T22:30Z"'),
+        "content/moscow.md": event("Moscow", '"2023-01-01T00:01+03:00"'),
+        "content/day.md": event("Day", '"2023-01-01"'),
+        "content/month.md": event("Month", '"2023-01"'),
+        "content/year.md": event("Year", '"2023"'),
+        "content/b.md": event("Same", '"2024"'),
+        "content/a.md": event("Same", '"2024"'),
+        "content/bc.md": event("Caesar", '"-0043-03-15"'),
+    })
+    assert [e.slug for e in events_of(project)] == [
+        "bc", "moscow", "late-utc", "year", "month", "day", "a", "b"]
+
+
+def test_site_timezone_applies_to_dates_without_offset(make_project: MakeProject) -> None:
+    project = make_project({
+        "timeline.toml": 'timezone = "Europe/Moscow"\n',
+        "content/local.md": event("Local", '"2023-01-01 00:30"'),
+        "content/utc.md": event("UTC", '"2022-12-31T22:00Z"'),
+    })
+    (first, second) = events_of(project)
+    assert first.slug == "local"
+    assert first.date.start.iso() == "2023-01-01T00:30+03:00"
+
+
+def test_event_timezone_field_overrides_site(make_project: MakeProject) -> None:
+    project = make_project({"content/e.md": event("E", '"2023-01-04 14:30"',
+                                                  timezone="Asia/Tokyo")})
+    (e,) = events_of(project)
+    assert e.date.start.iso() == "2023-01-04T14:30+09:00"
+
+
+def test_listed_but_uncited_sources_come_last(make_project: MakeProject) -> None:
+    project = make_project({"content/e.md": event(
+        "E", '"2023"', "Cites [@report] then [@article].", sources="[article, report]")})
+    (e,) = events_of(project)
+    assert [n.source.id for n in e.notes] == ["report", "article"]
+
+
+def test_inline_sources(make_project: MakeProject) -> None:
+    project = make_project({"content/e.md": (
+        "---\ntitle: E\ndate: 2023\nsources:\n  - id: tweet\n    title: A post\n"
+        "    url: https://example.org/p\n    kind: social\n---\nSays so [@tweet].\n")})
+    (e,) = events_of(project)
+    assert e.notes[0].source.title == "A post"
+    assert e.notes[0].source.kind == "social"
+
+
+def test_drafts_are_left_out_unless_asked(make_project: MakeProject) -> None:
+    project = make_project({"content/d.md": event("D", draft="true"),
+                            "content/e.md": event("E")})
+    assert [e.slug for e in events_of(project)] == ["e"]
+    assert [e.slug for e in events_of(project, drafts=True)] == ["d", "e"]
+
+
+def test_events_in_subfolders_and_slug_field(make_project: MakeProject) -> None:
+    project = make_project({"content/2023/January/Strike Day.md": event("S"),
+                            "content/x.md": event("X", slug="custom-slug")})
+    assert sorted(e.slug for e in events_of(project)) == ["custom-slug", "strike-day"]
+
+
+def test_editor_note_field_is_rendered(make_project: MakeProject) -> None:
+    project = make_project({"content/e.md": event("E", note='"The *article* errs."')})
+    (e,) = events_of(project)
+    assert e.editor_note is not None and "<em>article</em>" in e.editor_note
+
+
+def test_title_with_hash_is_kept_whole(make_project: MakeProject) -> None:
+    project = make_project({"content/e.md": event('"Strike #1 on base"')})
+    assert events_of(project)[0].title == "Strike #1 on base"
+
+
+def test_crlf_and_bom_are_accepted(make_project: MakeProject) -> None:
+    text = "\ufeff" + event("E", body="Body [@article].").replace("\n", "\r\n")
+    project = make_project({"content/e.md": text.encode("utf-8")})
+    assert events_of(project)[0].title == "E"
+
+
+@pytest.mark.parametrize("files, expected", [
+    ({"content/e.md": "---\ndate: 2023\n---\n"},
+     ["content/e.md:2: error: missing required field 'title'"]),
+    ({"content/e.md": "---\ntitle: E\n---\n"},
+     ["content/e.md:2: error: missing required field 'date'"]),
+    ({"content/e.md": event(date="soonish")},
+     ["content/e.md:3: error: "]),
+    ({"content/e.md": event(date='"2023-13-45"')},
+     ["content/e.md:3: error: "]),
+    ({"content/e.md": event(date='"Monday"')},
+     ["content/e.md:3: error: "]),
+    ({"content/e.md": event(date='"04/01/2023"')},
+     ["content/e.md:3: error: ambiguous date"]),
+    ({"content/e.md": event(date='"2023-01-05"', end='"2023-01-04"')},
+     ["content/e.md:4: error: end 2023-01-04 is before start 2023-01-05"]),
+    ({"content/e.md": event(date='"2023-01-05/2023-01-04"')},
+     ["content/e.md:3: error: end 2023-01-04 is before start 2023-01-05"]),
+    ({"content/e.md": event(date='"2023-01-04 14:30 XYZT"')},
+     ["content/e.md:3: error: "]),
+    ({"content/e.md": event(timezone="Mars/Olympus")},
+     ["content/e.md:4: error: unknown time zone 'Mars/Olympus'"]),
+    ({"content/e.md": event(body="Line one.\n\nSee [@artcle].")},
+     ["content/e.md:7: error: unknown source '@artcle'. Did you mean 'article'?"]),
+    ({"content/e.md": event(sources="[reprt]")},
+     ["content/e.md:4: error: unknown source 'reprt'. Did you mean 'report'?"]),
+    ({"content/e.md": event(slug='"Bad Slug"')},
+     ["content/e.md:4: error: invalid slug 'Bad Slug'"]),
+    ({"content/e.md": event(tags="5")},
+     ["content/e.md:4: error: 'tags' must be a list"]),
+    ({"content/e.md": event("[a, b]")},
+     ["content/e.md:2: error: 'title' must be text, not a list"]),
+    ({"content/e.md": event(draft="yes")},
+     ["content/e.md:4: error: 'draft' must be true or false"]),
+    ({"content/e.md": event(media="{src: a.png}")},
+     ["content/e.md:4: error: media needs 'alt' text"]),
+    ({"content/e.md": event(tittle="x")},
+     ["content/e.md:4: warning: unknown field 'tittle' is ignored. Did you mean 'title'?"]),
+    ({"content/e.md": "---\n- a\n- b\n---\n"},
+     ["content/e.md:2: error: front matter must be a mapping"]),
+    ({"content/e.md": b"---\ntitle: caf\xe9\n---\n"},
+     ["content/e.md:2: error: not UTF-8: invalid byte 0xe9 at byte offset 14"]),
+    ({"content/a.md": event("A", slug="same"), "content/b.md": event("B", slug="same")},
+     ["content/b.md:1: error: duplicate slug 'same': content/a.md has it too"]),
+    ({"content/a.md": event("A"), "content/A.md": event("B")},
+     ["content/a.md:1: error: duplicate slug 'a'"]),
+    ({"content/e.md": "---\ntitle: E\ndate: 2023\n---\n", "content/sources.yaml": "x: {publisher: y}"},
+     ["content/sources.yaml:1: error: source 'x' has no title"]),
+    ({"content/e.md": "---\ntitle: E\ndate: 2023\n---\n",
+      "content/sources.yaml": "x:\n  title: X\n  url: javascript:alert(1)\n"},
+     ["content/sources.yaml:3: error: url of source 'x' must be an http(s) URL"]),
+])
+def test_content_errors_name_file_and_line(make_project: MakeProject,
+                                            files: dict[str, str | bytes],
+                                            expected: list[str]) -> None:
+    found = problems(make_project(files))
+    assert len(found) == len(expected), found
+    for message, prefix in zip(found, expected):
+        assert message.startswith(prefix), (message, prefix)
+
+
+def test_all_errors_of_a_build_are_reported_together(make_project: MakeProject) -> None:
+    project = make_project({"content/a.md": event(date="soonish"),
+                            "content/b.md": event(body="[@nope]"),
+                            "content/c.md": "no front matter\n"})
+    assert [p.split(": error")[0] for p in problems(project)] == [
+        "content/a.md:3", "content/b.md:5", "content/c.md:1"]

@@ -1,0 +1,54 @@
+"""Rendering bodies: citation links, editor's notes, summaries, and the sanitiser."""
+
+from __future__ import annotations
+
+from timeline.markup import Renderer
+
+
+def test_citations_become_numbered_links_with_anchors() -> None:
+    html = Renderer().render("A [@x, p. 3]. B [@y; @x].").html
+    assert 'href="#source-1" id="cite-1-1"' in html
+    assert 'href="#source-2" id="cite-2-1"' in html
+    assert 'href="#source-1" id="cite-1-2"' in html
+    assert 'title="p. 3"' in html
+
+
+def test_unknown_ids_are_left_as_text() -> None:
+    html = Renderer().render("A [@nope].", known=lambda i: i != "nope").html
+    assert "[@nope]" in html and "citation" not in html
+
+
+def test_citations_in_code_are_not_rendered() -> None:
+    html = Renderer().render("`[@x]`\n").html
+    assert "<code>[@x]</code>" in html
+
+
+def test_note_callout_becomes_an_editors_note() -> None:
+    html = Renderer().render("Report.\n\n> [!NOTE]\n> The article says Saratov.\n").html
+    assert '<aside class="editor-note" role="note">' in html
+    assert "The article says Saratov." in html
+    assert "[!NOTE]" not in html
+
+
+def test_plain_quotes_stay_blockquotes() -> None:
+    assert "<blockquote>" in Renderer().render("> quoted\n").html
+
+
+def test_summary_is_first_paragraph_without_citation_marks() -> None:
+    rendered = Renderer().render("# Heading\n\nThe *first* one [@x].\n\nSecond.\n")
+    assert rendered.summary == "The first one."
+
+
+def test_sanitiser_removes_scripts_handlers_and_bad_urls() -> None:
+    body = ('<script>alert(1)</script><img src="x.png" onerror="alert(2)" alt="x">'
+            '<a href="javascript:alert(3)">j</a> <a href="data:text/html,hi">d</a>'
+            '<iframe src="https://evil.example"></iframe>[x](javascript:alert(4))')
+    html = Renderer().render(body).html
+    for bad in ("<script", "onerror", "javascript:", "data:", "<iframe"):
+        assert bad not in html
+    assert '<img src="x.png" alt="x">' in html
+
+
+def test_unsafe_html_keeps_raw_html_when_opted_in() -> None:
+    html = Renderer(unsafe_html=True).render("<div onclick=\"go()\">x</div>").html
+    assert 'onclick="go()"' in html
