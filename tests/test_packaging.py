@@ -1,0 +1,52 @@
+"""The wheel ships the default theme: an install without the repository builds sites."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    dist = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation",
+                    "--outdir", str(dist), str(REPO)], check=True, capture_output=True)
+    (found,) = dist.glob("timeline_site-*.whl")
+    return found
+
+
+def test_wheel_contains_package_and_theme(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "timeline/cli.py" in names
+    for template in ("base.html", "index.html", "event.html", "404.html", "assets/style.css"):
+        assert f"timeline/_theme/{template}" in names
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "timeline = timeline.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+def test_installed_wheel_builds_the_example_outside_the_repo(wheel: Path,
+                                                             tmp_path: Path) -> None:
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, system_site_packages=True, with_pip=True)
+    python = env_dir / "bin" / "python"
+    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall",
+                    str(wheel)], check=True, capture_output=True)
+    where = subprocess.run([python, "-c", "import timeline.theme as t; "
+                            "print(t.default_theme_dir())"], cwd=tmp_path,
+                           capture_output=True, text=True, check=True).stdout.strip()
+    assert where.startswith(str(env_dir)) and where.endswith("_theme")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "content").symlink_to(REPO / "content")
+    result = subprocess.run([env_dir / "bin" / "timeline", "build", str(project)],
+                            cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (project / "site" / "index.html").is_file()
+    assert (project / "site" / "assets" / "style.css").is_file()
