@@ -169,7 +169,7 @@ def test_crlf_and_bom_are_accepted(make_project: MakeProject) -> None:
     ({"content/e.md": b"---\ntitle: caf\xe9\n---\n"},
      ["content/e.md:2: error: not UTF-8: invalid byte 0xe9 at byte offset 14"]),
     ({"content/a.md": event("A", slug="same"), "content/b.md": event("B", slug="same")},
-     ["content/b.md:1: error: duplicate slug 'same': content/a.md has it too"]),
+     ["content/b.md:4: error: duplicate slug 'same': content/a.md has it too"]),
     ({"content/a.md": event("A"), "content/A.md": event("B")},
      ["content/a.md:1: error: duplicate slug 'a'"]),
     ({"content/e.md": "---\ntitle: E\ndate: 2023\n---\n", "content/sources.yaml": "x: {publisher: y}"},

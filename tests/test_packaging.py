@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import venv
@@ -43,8 +44,7 @@ def test_installed_wheel_builds_the_example_outside_the_repo(wheel: Path,
                            capture_output=True, text=True, check=True).stdout.strip()
     assert where.startswith(str(env_dir)) and where.endswith("_theme")
     project = tmp_path / "project"
-    project.mkdir()
-    (project / "content").symlink_to(REPO / "content")
+    shutil.copytree(REPO / "content", project / "content")
     result = subprocess.run([env_dir / "bin" / "timeline", "build", str(project)],
                             cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -47,14 +47,34 @@ def parse_bracket(body: str) -> tuple[Cite, ...] | None:
 
 def scan_citations(body: str, first_line: int) -> list[Citation]:
     """Return every citation in a Markdown body, with its file line; code is skipped."""
-    masked = _mask(_CODE_SPAN, _mask(_FENCED, body))
+    masked = mask_code(body)
+    lines = LineCounter(masked, first_line)
     found = []
     for match in BRACKET.finditer(masked):
         cites = parse_bracket(match.group("body"))
         if cites is not None:
-            line = first_line + masked.count("\n", 0, match.start())
-            found.append(Citation(cites, line))
+            found.append(Citation(cites, lines.line_at(match.start())))
     return found
+
+
+class LineCounter:
+    """Turn increasing offsets in a text into file lines, in one pass over the text."""
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self.text = text
+        self.line = first_line
+        self.offset = 0
+
+    def line_at(self, offset: int) -> int:
+        """Return the line of offset; offsets must not decrease between calls."""
+        self.line += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.line
+
+
+def mask_code(body: str) -> str:
+    """Return body with code blocks and spans blanked out, newlines kept."""
+    return _mask(_CODE_SPAN, _mask(_FENCED, body))
 
 
 def _mask(pattern: re.Pattern[str], text: str) -> str:

@@ -25,6 +25,23 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--drafts", action="store_true", help="include events with draft: true")
     build.add_argument("--base-url", help="absolute URL of the site, for feeds and canonical links")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    check = commands.add_parser("check", help="check the content without writing anything")
+    check.add_argument("project", nargs="?", default=".", type=Path,
+                       help="project folder (default: .)")
+    check.add_argument("--drafts", action="store_true", help="include events with draft: true")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    serve = commands.add_parser(
+        "serve", help="preview the site: serve it, rebuild and reload on every change")
+    serve.add_argument("project", nargs="?", default=".", type=Path,
+                       help="project folder (default: .)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this computer only)")
+    serve.add_argument("--port", type=int, default=8000,
+                       help="port to listen on; 0 picks a free one (default: 8000)")
+    serve.add_argument("--drafts", action="store_true", help="include events with draft: true")
+    serve.add_argument("--open", action="store_true", help="open the site in a web browser")
     return parser
 
 
@@ -46,6 +63,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                            strict=args.strict)
             _print_report(result.report)
             print(result.summary(output))
+        elif args.command == "check":
+            from timeline.check import check
+
+            report = check(args.project, strict=args.strict, drafts=args.drafts)
+            for diagnostic in sorted(report.diagnostics):
+                print(diagnostic)
+            print(report.summary())
+            return 1 if report.errors else 0
+        elif args.command == "serve":
+            from timeline.server import serve
+
+            serve(args.project, host=args.host, port=args.port, drafts=args.drafts,
+                  open_browser=args.open)
         return 0
     except BuildError as error:
         for diagnostic in error.diagnostics:

@@ -44,11 +44,15 @@ class ContentError(TimelineError):
 
 
 class BuildError(TimelineError):
-    """Several content problems, reported together."""
+    """Content problems, reported together: the errors, and the warnings found with them."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         self.diagnostics = sorted(diagnostics)
         super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
 
 
 class UsageError(TimelineError):
@@ -83,15 +87,23 @@ class Report:
     def warnings(self) -> list[Diagnostic]:
         return sorted(d for d in self.diagnostics if d.severity is Severity.WARNING)
 
+    def summary(self) -> str:
+        """Return 'N errors, M warnings'."""
+        return f"{_count(len(self.errors), 'error')}, {_count(len(self.warnings), 'warning')}"
+
     def promote_warnings(self) -> None:
         """Treat every warning as an error (--strict)."""
         self.diagnostics = [Diagnostic(d.path, d.line, d.message, Severity.ERROR)
                             for d in self.diagnostics]
 
     def raise_if_errors(self) -> None:
-        """Raise one BuildError holding every error recorded so far."""
+        """Raise one BuildError holding every problem recorded so far, if any is an error."""
         if self.errors:
-            raise BuildError(self.errors)
+            raise BuildError(self.diagnostics)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def did_you_mean(word: str, choices: list[str] | set[str]) -> str:

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from timeline.citations import scan_citations
 from timeline.config import Config
 from timeline.dates import DateError, EventDate, parse_date, parse_event_date, resolve_zone
 from timeline.errors import ContentError, Report, did_you_mean
+from timeline.links import scan_xrefs
 from timeline.markup import Renderer
 from timeline.model import Event, Media, Note, Source
-from timeline.reader import SourceFile
+from timeline.reader import CONTENT_DIR, SourceFile
 from timeline.sources import parse_source
 
 FIELDS = ("title", "date", "end", "slug", "timezone", "tags", "location", "summary",
           "draft", "note", "sources", "media", "updated")
 MEDIA_FIELDS = ("src", "alt", "caption", "credit")
+TEXT_FIELDS = ("title", "summary", "location", "note", "alt", "caption", "credit")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -82,8 +86,13 @@ def _kind(value: Any) -> str:
     return {list: "list", dict: "mapping"}.get(type(value), "value")
 
 
+def slug_of_path(path: str) -> str:
+    """Return the default slug of an event file: its name, slugified."""
+    return slugify(path.rsplit("/", 1)[-1].removesuffix(".md"))
+
+
 def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Config,
-                renderer: Renderer, report: Report) -> Event | None:
+                renderer: Renderer, report: Report, project: Path | None = None) -> Event | None:
     """Return the Event of a file, or None after reporting its errors."""
     errors_before = len(report.errors)
     meta = file.meta.value
@@ -95,6 +104,11 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
         if name not in FIELDS:
             report.warn(file.path, file.meta.line(name),
                         f"unknown field '{name}' is ignored.{did_you_mean(name, set(FIELDS))}")
+    for at, comment in file.meta.comments.items():
+        if at and at[-1] in TEXT_FIELDS:
+            report.warn(file.path, file.meta.line(*at),
+                        f"'{at[-1]}' ends where '#{comment}' begins: YAML reads ' #' as "
+                        f"the start of a comment. Quote the value to keep the whole text")
     fields = _Fields(file, report)
     title = fields.text("title", required=True)
     slug = _slug(fields)
@@ -106,10 +120,11 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
     summary = fields.text("summary")
     draft = fields.flag("draft")
     note = fields.text("note")
-    media = _media(fields)
+    media = _media(fields, project)
     listed = _listed_sources(fields, registry, slug or "event")
     available = {**registry, **{s.id: s for s in listed}}
     _check_citations(file, available, report)
+    _check_xrefs(file, renderer.titles, report)
     if len(report.errors) > errors_before or title is None or date is None or slug is None:
         return None
     rendered = renderer.render(file.body, known=available.__contains__)
@@ -134,7 +149,7 @@ def _slug(fields: _Fields) -> str | None:
     written = fields.text("slug")
     if written is None:
         stem = fields.file.path.rsplit("/", 1)[-1].removesuffix(".md")
-        slug = slugify(stem)
+        slug = slug_of_path(fields.file.path)
         if not slug:
             fields.error(f"cannot make a slug from the file name '{stem}': add a 'slug' field")
             return None
@@ -188,7 +203,7 @@ def _updated(fields: _Fields, zone: str, config: Config) -> EventDate | None:
         return None
 
 
-def _media(fields: _Fields) -> Media | None:
+def _media(fields: _Fields, project: Path | None) -> Media | None:
     value = fields.file.meta.value.get("media")
     if value is None:
         return None
@@ -208,8 +223,30 @@ def _media(fields: _Fields) -> Media | None:
         fields.error("media needs 'alt' text describing it for readers who cannot see it",
                      "media")
         return None
-    return Media(src=value["src"].strip(), alt=value["alt"].strip(),
+    src = _media_src(fields, value["src"].strip(), project)
+    if src is None:
+        return None
+    return Media(src=src, alt=value["alt"].strip(),
                  caption=_opt(value.get("caption")), credit=_opt(value.get("credit")))
+
+
+def _media_src(fields: _Fields, src: str, project: Path | None) -> str | None:
+    """Return media's site path (src is relative to the event file), or a web URL as is."""
+    if re.match(r"^https?://", src, re.IGNORECASE):
+        return src
+    if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.IGNORECASE) or src.startswith("/"):
+        fields.error(f"media src '{src}' must be a file beside the event or an http(s) URL",
+                     "media", "src")
+        return None
+    folder = posixpath.dirname(fields.file.path)
+    in_project = posixpath.normpath(posixpath.join(folder, src))
+    if not in_project.startswith(CONTENT_DIR + "/"):
+        fields.error(f"media src '{src}' points outside {CONTENT_DIR}/", "media", "src")
+        return None
+    if project is not None and not (project / in_project).is_file():
+        fields.error(f"media file not found: {in_project}", "media", "src")
+        return None
+    return in_project.removeprefix(CONTENT_DIR + "/")
 
 
 def _opt(value: Any) -> str | None:
@@ -250,3 +287,10 @@ def _check_citations(file: SourceFile, available: Mapping[str, Source], report: 
             if cite.id not in available:
                 report.error(file.path, citation.line, f"unknown source '@{cite.id}'."
                              f"{did_you_mean(cite.id, set(available))}")
+
+
+def _check_xrefs(file: SourceFile, titles: Mapping[str, str], report: Report) -> None:
+    for link in scan_xrefs(file.body, file.body_line):
+        if link.target not in titles:
+            report.error(file.path, link.line, f"unknown event '[[{link.target}]]'."
+                         f"{did_you_mean(link.target, set(titles))}")

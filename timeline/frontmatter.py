@@ -33,6 +33,7 @@ class YamlDoc:
     value: Any
     lines: dict[Path_, int] = field(default_factory=dict)
     first_line: int = 1
+    comments: dict[Path_, str] = field(default_factory=dict)  # plain values followed by # ...
 
     def line(self, *path: str | int) -> int:
         """Return the line of the value at path, or of its nearest known parent."""
@@ -90,9 +91,9 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
         raise ContentError(path, first_line, "invalid YAML: nested too deeply") from None
     if node is None:
         return YamlDoc(None, {}, first_line)
-    builder = _Builder(path, first_line)
+    builder = _Builder(path, first_line, text.split("\n"))
     value = builder.build(node, (), 0)
-    return YamlDoc(value, builder.lines, first_line)
+    return YamlDoc(value, builder.lines, first_line, builder.comments)
 
 
 def _yaml_problem(error: yaml.MarkedYAMLError) -> str:
@@ -104,13 +105,18 @@ def _yaml_problem(error: yaml.MarkedYAMLError) -> str:
     return problem
 
 
+_COMMENT = re.compile(r"^[ \t]+#(.*)$")
+
+
 class _Builder:
     """Turn composed YAML nodes into plain data, recording lines and bounding size."""
 
-    def __init__(self, path: str, first_line: int) -> None:
+    def __init__(self, path: str, first_line: int, text_lines: list[str]) -> None:
         self.path = path
         self.first_line = first_line
+        self.text_lines = text_lines
         self.lines: dict[Path_, int] = {}
+        self.comments: dict[Path_, str] = {}
         self.count = 0
 
     def build(self, node: yaml.Node, at: Path_, depth: int) -> Any:
@@ -127,6 +133,8 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             if not node.style and node.value in _NULLS:
                 return None
+            if not node.style:
+                self._note_comment(node, at)
             return node.value
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, at + (i,), depth + 1) for i, item in enumerate(node.value)]
@@ -141,3 +149,11 @@ class _Builder:
             result[key] = self.build(value_node, at + (key,), depth + 1)
             self.lines[at + (key,)] = key_line
         return result
+
+    def _note_comment(self, node: yaml.ScalarNode, at: Path_) -> None:
+        """Remember a comment that follows a plain value: it may be cut-off text."""
+        mark = node.end_mark
+        if mark.line < len(self.text_lines):
+            match = _COMMENT.match(self.text_lines[mark.line][mark.column:])
+            if match:
+                self.comments[at] = match.group(1).strip()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import markdown
@@ -14,6 +14,8 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from timeline.citations import BRACKET, Numbering, parse_bracket
+from timeline.links import XREF
+from timeline.urls import event_path, relative_url
 
 _PLACEHOLDER = re.compile("\x02[^\x03]*\x03")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?])")
@@ -44,8 +46,11 @@ class Renderer:
     """Render Markdown bodies; one instance is reused for every event of a build."""
 
     def __init__(self, *, unsafe_html: bool = False, note_label: str = "Editor's note",
-                 known: Callable[[str], bool] = lambda _id: True) -> None:
+                 known: Callable[[str], bool] = lambda _id: True, pretty_urls: bool = False,
+                 titles: Mapping[str, str] | None = None) -> None:
         self.unsafe_html = unsafe_html
+        self.pretty_urls = pretty_urls
+        self.titles = titles or {}
         self.note_label = note_label
         self.known = known
         self._numbering = Numbering()
@@ -110,6 +115,23 @@ class _CitationPattern(InlineProcessor):
         return sup, m.start(0), m.end(0)
 
 
+class _CrossReference(InlineProcessor):
+    """Turn `[[slug]]` and `[[slug|text]]` into links to other event pages."""
+
+    def __init__(self, renderer: Renderer, md: markdown.Markdown) -> None:
+        super().__init__(XREF.pattern, md)
+        self.renderer = renderer
+
+    def handleMatch(self, m: re.Match[str], data: str):  # type: ignore[no-untyped-def, override]
+        slug = m.group("slug").strip()
+        if slug not in self.renderer.titles:
+            return None, None, None
+        href = relative_url(event_path("x"), event_path(slug), pretty=self.renderer.pretty_urls)
+        link = etree.Element("a", {"href": href, "class": "xref"})
+        link.text = (m.group("text") or self.renderer.titles[slug]).strip()
+        return link, m.start(0), m.end(0)
+
+
 class _Callouts(Treeprocessor):
     """Turn `> [!NOTE]` blockquotes into editor's notes."""
 
@@ -164,5 +186,6 @@ class _TimelineExtension(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
         md.inlinePatterns.register(_CitationPattern(self.renderer, md), "citation", 175)
+        md.inlinePatterns.register(_CrossReference(self.renderer, md), "xref", 176)
         md.treeprocessors.register(_Callouts(self.renderer, md), "callouts", 15)
         md.treeprocessors.register(_Summary(self.renderer, md), "summary", 14)

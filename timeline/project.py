@@ -7,10 +7,10 @@ from pathlib import Path
 
 from timeline.config import Config, load_config
 from timeline.errors import ContentError, Report
-from timeline.event import parse_event
+from timeline.event import parse_event, slug_of_path
 from timeline.markup import Renderer
 from timeline.model import Event, Timeline
-from timeline.reader import CONTENT_DIR, find_event_files, read_source_file
+from timeline.reader import CONTENT_DIR, SourceFile, find_event_files, read_source_file
 from timeline.sources import load_registry
 
 log = logging.getLogger(__name__)
@@ -36,28 +36,44 @@ def load_timeline(project: Path, *, drafts: bool = False, config: Config | None 
                      "put one Markdown file per event there")
         return Timeline(config, ()), report
     registry = load_registry(content, CONTENT_DIR, report)
-    renderer = Renderer(unsafe_html=config.unsafe_html)
-    events: list[Event] = []
+    files = []
     for path in find_event_files(project):
         try:
-            file = read_source_file(project, path)
+            files.append(read_source_file(project, path))
         except ContentError as error:
             report.add(error)
-            continue
+    renderer = Renderer(unsafe_html=config.unsafe_html, pretty_urls=config.pretty_urls,
+                        titles=_titles(files))
+    events: list[Event] = []
+    for file in files:
         event = parse_event(file, registry=registry, config=config, renderer=renderer,
-                            report=report)
+                            report=report, project=project)
         if event is not None and (drafts or not event.draft):
             events.append(event)
-    _check_unique_slugs(events, report)
+    _check_unique_slugs(events, {f.path: f for f in files}, report)
     events.sort(key=Event.sort_key)
     return Timeline(config, tuple(events), registry), report
 
 
-def _check_unique_slugs(events: list[Event], report: Report) -> None:
+def _titles(files: list[SourceFile]) -> dict[str, str]:
+    """Return the title of every event by slug, for `[[slug]]` cross-references."""
+    titles = {}
+    for file in files:
+        meta = file.meta.value if isinstance(file.meta.value, dict) else {}
+        title = meta.get("title")
+        slug = meta.get("slug") if isinstance(meta.get("slug"), str) else slug_of_path(file.path)
+        titles.setdefault(slug, title if isinstance(title, str) else slug)
+    return titles
+
+
+def _check_unique_slugs(events: list[Event], files: dict[str, SourceFile],
+                        report: Report) -> None:
     seen: dict[str, Event] = {}
     for event in events:
         other = seen.setdefault(event.slug, event)
         if other is not event:
-            report.error(event.path, 1,
+            meta = files[event.path].meta
+            line = meta.line("slug") if "slug" in meta.value else 1
+            report.error(event.path, line,
                          f"duplicate slug '{event.slug}': {other.path} has it too; "
                          "give one of them a different 'slug'")

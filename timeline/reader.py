@@ -57,9 +57,16 @@ def read_text(path: Path, rel: str) -> str:
 def read_source_file(project: Path, path: Path) -> SourceFile:
     """Read one event file, or raise ContentError."""
     rel = relative(project, path)
-    real = path.resolve()
-    if path.is_symlink() and not real.is_relative_to(project.resolve()):
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise ContentError(rel, 1, "cannot read: a broken symlink or a symlink loop") from None
+    if not real.is_relative_to(project.resolve()):
         raise ContentError(rel, 1, "refusing a symlink that points outside the project")
-    split = split_front_matter(read_text(path, rel), rel)
+    try:
+        text = read_text(path, rel)
+    except OSError as error:
+        raise ContentError(rel, 1, f"cannot read: {error.strerror}") from None
+    split = split_front_matter(text, rel)
     meta = load_yaml(split.meta_text, rel, split.meta_line)
     return SourceFile(rel, meta, split.body, split.body_line)

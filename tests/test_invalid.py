@@ -1,0 +1,114 @@
+"""The corpus of bad projects: each gets a precise message, the right exit status,
+no traceback, and leaves an existing site byte-for-byte as it was.
+
+Each folder under tests/invalid/ is a small project; its expected.txt gives the
+exit status of `check` and of `build`, then text that must appear in the output.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import MakeProject, event
+from test_build import tree_digest
+from timeline.build import build
+from timeline.cli import main
+
+CASES = sorted(p for p in (Path(__file__).parent / "invalid").iterdir() if p.is_dir())
+
+
+def expectations(case: Path) -> tuple[int, int, list[str]]:
+    lines = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    check_code = int(lines[0].removeprefix("check: "))
+    build_code = int(lines[1].removeprefix("build: "))
+    return check_code, build_code, [line for line in lines[2:] if line]
+
+
+@pytest.fixture(scope="module")
+def good_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("good")
+    (root / "content").mkdir()
+    (root / "content" / "sources.yaml").write_text("article:\n  title: A\n")
+    (root / "content" / "e.md").write_text(event())
+    build(root, root / "site")
+    return root / "site"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_check(case: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    check_code, _, expected = expectations(case)
+    before = tree_digest(case)
+    assert main(["check", str(case)]) == check_code
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    for text in expected:
+        assert any(text in line for line in lines), (text, out)
+    assert "Traceback" not in out + err
+    assert lines[-1].endswith(("error", "errors", "warning", "warnings"))
+    assert lines[:-1] == sorted(lines[:-1], key=_path_and_line)
+    assert tree_digest(case) == before  # check writes nothing
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_build(case: Path, good_site: Path, tmp_path: Path,
+               capsys: pytest.CaptureFixture[str]) -> None:
+    _, build_code, expected = expectations(case)
+    site = tmp_path / "site"
+    shutil.copytree(good_site, site)
+    before = tree_digest(site)
+    assert main(["build", str(case), "-o", str(site)]) == build_code
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    if build_code:
+        for text in expected:
+            assert any(text in line for line in err.splitlines()), (text, err)
+        assert tree_digest(site) == before
+        assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no temporary folder left
+
+
+def _path_and_line(line: str) -> tuple[str, int]:
+    path, _, rest = line.partition(":")
+    number = rest.split(":", 1)[0]
+    return path, int(number) if number.isdigit() else 0
+
+
+def test_symlink_outside_the_project_is_refused(make_project: MakeProject,
+                                                tmp_path: Path) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_text(event("Secret"))
+    project = make_project({"content/e.md": event()})
+    (project / "content" / "leak.md").symlink_to(secret)
+    with pytest.raises(Exception) as caught:
+        build(project)
+    assert "content/leak.md:1: error: refusing a symlink that points outside the project" \
+        in str(caught.value)
+    assert not (project / "site").exists()
+
+
+def test_symlink_loop_is_an_error_not_a_hang(make_project: MakeProject,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    project = make_project({"content/e.md": event()})
+    (project / "content" / "a.md").symlink_to(project / "content" / "b.md")
+    (project / "content" / "b.md").symlink_to(project / "content" / "a.md")
+    (project / "content" / "loop").symlink_to(project / "content", target_is_directory=True)
+    assert main(["check", str(project)]) == 1
+    out = capsys.readouterr().out
+    assert "content/a.md:1: error: cannot read: a broken symlink or a symlink loop" in out
+
+
+def test_a_file_of_only_front_matter_is_valid(make_project: MakeProject) -> None:
+    project = make_project({"content/e.md": "---\ntitle: E\ndate: 2023\n---"})
+    assert build(project).timeline.events[0].body_html == ""
+
+
+def test_a_10_mb_body_builds(make_project: MakeProject) -> None:
+    paragraph = "A plain sentence about what happened in the town that day. " * 20 + "[@article]"
+    body = "\n\n".join([paragraph] * (10_000_000 // len(paragraph) + 1))
+    project = make_project({"content/e.md": event(body=body)})
+    result = build(project)
+    page = (project / "site" / "events" / "e" / "index.html").read_bytes()
+    assert len(page) > 10_000_000
+    assert result.timeline.events[0].notes[0].source.id == "article"

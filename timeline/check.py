@@ -1,0 +1,61 @@
+"""`timeline check`: everything build validates, plus slower checks, writing nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from timeline.build import render_site
+from timeline.errors import Report
+from timeline.links import resolve, scan_links
+from timeline.model import Timeline
+from timeline.project import load_timeline
+from timeline.reader import find_event_files, read_source_file
+from timeline.urls import event_path
+
+
+def check(project: Path, *, strict: bool = False, drafts: bool = False) -> Report:
+    """Return every problem of a project; with strict, warnings count as errors."""
+    timeline, report = load_timeline(project, drafts=drafts)
+    _check_sources(timeline, report)
+    if not report.errors:
+        files, _ = render_site(project, timeline)
+        _check_body_links(project, timeline, set(files), report)
+    if strict:
+        report.promote_warnings()
+    return report
+
+
+def _check_sources(timeline: Timeline, report: Report) -> None:
+    """Warn about events without sources, unused sources and links without an archive."""
+    cited = {source.id for event in timeline.events for source in event.sources}
+    for event in timeline.events:
+        if not event.notes:
+            report.warn(event.path, 1, "no source: cite one with [@id] or list it in 'sources'")
+        for note in event.notes:
+            source = note.source
+            if source.path == event.path and source.url and not source.archive:
+                report.warn(event.path, source.line, f"source '{source.id}' has a url but no "
+                            "archive: add an archived copy so the source stays checkable")
+    for source in timeline.sources.values():
+        if source.id not in cited:
+            report.warn(source.path, source.line, f"source '{source.id}' is cited nowhere")
+        if source.url and not source.archive:
+            report.warn(source.path, source.line, f"source '{source.id}' has a url but no "
+                        "archive: add an archived copy so the source stays checkable")
+
+
+def _check_body_links(project: Path, timeline: Timeline, site_files: set[str],
+                      report: Report) -> None:
+    """Report relative links in event bodies that point at nothing in the site."""
+    by_path = {event.path: event for event in timeline.events}
+    for path in find_event_files(project):
+        file = read_source_file(project, path)
+        event = by_path.get(file.path)
+        if event is None:
+            continue
+        page = event_path(event.slug)
+        for link in scan_links(file.body, file.body_line):
+            target = resolve(page, link.target)
+            if target is not None and target not in site_files:
+                report.error(file.path, link.line,
+                             f"broken link '{link.target}': nothing at {target} in the site")
