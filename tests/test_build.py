@@ -206,12 +206,16 @@ def test_stale_pages_are_removed(make_project: MakeProject) -> None:
 
 def test_static_and_content_files_are_copied(make_project: MakeProject) -> None:
     project = make_project({"content/e.md": event(), "content/img/map.png": b"PNG",
+                            "content/.env": "SECRET=1", "content/_notes/todo.txt": "private",
+                            "content/img/.map.png.swp": "x",
                             "static/CNAME": "example.org\n", "static/.nojekyll": ""})
     build(project)
     site = project / "site"
     assert (site / "img" / "map.png").read_bytes() == b"PNG"
     assert (site / "CNAME").is_file() and (site / ".nojekyll").is_file()
     assert not (site / "sources.yaml").exists() and not (site / "e.md").exists()
+    for private in (".env", "_notes/todo.txt", "img/.map.png.swp"):
+        assert not (site / private).exists()
 
 
 def test_rebuilds_are_byte_identical_across_seeds_zones_locales_and_file_order(

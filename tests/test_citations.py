@@ -43,3 +43,18 @@ def test_numbering_by_first_citation_and_reuse() -> None:
     numbering.add_uncited("a")
     assert numbering.numbers == {"b": 1, "a": 2, "c": 3}
     assert numbering.locators == {"a": ["p. 2"]}
+
+
+@pytest.mark.parametrize("body, cites", [
+    ("@good p. 3", (Cite("good", "p. 3"),)),
+])
+def test_locator_may_follow_a_space(body: str, cites: tuple[Cite, ...]) -> None:
+    assert parse_bracket(body) == cites
+
+
+def test_an_email_address_is_not_a_citation() -> None:
+    assert parse_bracket("email a@example.org") is None
+
+
+def test_an_escaped_bracket_is_not_a_citation() -> None:
+    assert scan_citations(r"Literal \[@zzz] here.", 1) == []

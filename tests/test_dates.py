@@ -645,3 +645,31 @@ def test_interval_order_is_checked(first: DatePoint, second: DatePoint) -> None:
         event = parse_event_date(text)
         assert event.start.iso() == first.iso()
         assert event.end is not None and event.end.iso() == second.iso()
+
+
+@pytest.mark.parametrize("text, message", [
+    ("Thursday 4 January 2023", "4 January 2023 was a Wednesday"),
+    ("January 2023 14:30 MSK", "a time needs a full date with a day"),
+    ("Monday 2023", "a weekday needs a full date"),
+])
+def test_written_parts_must_agree(text: str, message: str) -> None:
+    with pytest.raises(DateError, match=message):
+        parse_date(text)
+
+
+def test_a_correct_weekday_is_accepted() -> None:
+    assert parse_date("Wednesday 4 January 2023").label() == "4 January 2023"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("2022-03-27 01:30", "does not exist in Europe/London"),
+    ("2022-10-30 01:30", r"happened twice in Europe/London .*\+01:00 or \+00:00"),
+])
+def test_wall_times_skipped_or_repeated_by_dst_are_refused(text: str, message: str) -> None:
+    with pytest.raises(DateError, match=message):
+        parse_date(text, zone="Europe/London")
+
+
+def test_an_offset_settles_a_repeated_wall_time() -> None:
+    assert parse_date("2022-10-30T01:30+00:00", zone="Europe/London").iso() == \
+        "2022-10-30T01:30+00:00"

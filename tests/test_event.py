@@ -193,3 +193,60 @@ def test_all_errors_of_a_build_are_reported_together(make_project: MakeProject) 
                             "content/c.md": "no front matter\n"})
     assert [p.split(": error")[0] for p in problems(project)] == [
         "content/a.md:3", "content/b.md:5", "content/c.md:1"]
+
+
+def test_citations_in_the_editors_note_continue_the_body_numbering(
+        make_project: MakeProject) -> None:
+    project = make_project({"content/e.md": event(
+        "E", '"2023"', "Body cites [@report].", note='"The note cites [@article] and [@report]."')})
+    (e,) = events_of(project)
+    assert [n.source.id for n in e.notes] == ["report", "article"]
+    assert 'href="#source-2" id="cite-2-1"' in e.editor_note
+    assert 'href="#source-1" id="cite-1-2"' in e.editor_note
+
+
+def test_unknown_citation_in_the_editors_note_is_an_error(make_project: MakeProject) -> None:
+    project = make_project({"content/e.md": event(note='"Cites [@zzz]."')})
+    assert problems(project) == ["content/e.md:4: error: unknown source '@zzz'."]
+
+
+def test_summary_leaves_out_footnote_marks(make_project: MakeProject) -> None:
+    project = make_project({"content/e.md": event(
+        body="Text[^1] [@article].\n\n[^1]: A footnote.")})
+    assert events_of(project)[0].summary == "Text."
+
+
+def test_cross_reference_links_to_another_event(make_project: MakeProject) -> None:
+    project = make_project({"content/a.md": event("Alpha", body="See [[b]] [@article]."),
+                            "content/b.md": event("Beta", body="See [[a|the first]].")})
+    a, b = events_of(project)
+    assert '<a class="xref" href="../b/index.html">Beta</a>' in a.body_html
+    assert '<a class="xref" href="../a/index.html">the first</a>' in b.body_html
+
+
+def test_cross_reference_to_a_draft_is_an_error_without_drafts(
+        make_project: MakeProject) -> None:
+    project = make_project({"content/a.md": event("A", body="See [[dr]] [@article]."),
+                            "content/dr.md": event("D", draft="true")})
+    assert problems(project) == [
+        "content/a.md:5: error: '[[dr]]' is a draft: it is not published without --drafts, "
+        "so the link would lead nowhere"]
+    assert problems(project, drafts=True) == []
+
+
+def test_inline_source_may_not_shadow_a_registry_source(make_project: MakeProject) -> None:
+    project = make_project({"content/e.md": (
+        "---\ntitle: E\ndate: 2023\nsources:\n  - id: article\n    title: Other\n---\nX.\n")})
+    assert problems(project)[0].startswith(
+        "content/e.md:5: error: inline source 'article' has the id of a source in the registry")
+
+
+@pytest.mark.parametrize("zone", ["+03:00", "msk", "Europe/Moscow", "Z"])
+def test_site_timezone_forms_all_build(make_project: MakeProject, zone: str,
+                                       tmp_path: Path) -> None:
+    from timeline.build import build
+
+    project = make_project({"timeline.toml": f'timezone = "{zone}"\n',
+                            "content/e.md": event(date='"2023-01-04 14:30"')})
+    build(project, tmp_path / "out")
+    assert (tmp_path / "out" / "timeline.json").is_file()

@@ -72,7 +72,7 @@ def test_invalid_yaml_reports_the_line_in_the_file() -> None:
 def test_tab_indentation_is_explained() -> None:
     message = error_of(load_yaml, "title: A\n\tdate: 2023\n", "e.md", 2)
     assert message.startswith("e.md:3: error: invalid YAML")
-    assert "tab" in message
+    assert "use spaces" in message
 
 
 def test_duplicate_key_is_an_error_at_its_line() -> None:

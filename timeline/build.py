@@ -16,6 +16,7 @@ from timeline.exports import atom_feed, events_json, sitemap, timelinejs_json
 from timeline.model import Timeline
 from timeline.project import load_timeline
 from timeline.reader import CONTENT_DIR, EVENT_SUFFIX
+from timeline.sources import REGISTRY
 from timeline.site import date_filters, plan_pages, render_pages
 from timeline.theme import explain_missing, make_environment, theme_dirs
 from timeline.writer import check_output, write_site
@@ -118,21 +119,25 @@ def _copied(project: Path) -> dict[str, Path]:
     """Return the files copied as they are: theme assets, content attachments, static/."""
     files: dict[str, Path] = {}
     for theme in reversed(theme_dirs(project)):  # the project's assets win
-        files.update(_tree(theme / ASSETS_DIR, ASSETS_DIR + "/"))
-    files.update(_tree(project / CONTENT_DIR, "", skip_suffix=(EVENT_SUFFIX, ".yaml")))
-    files.update(_tree(project / STATIC_DIR, ""))
+        files.update(_tree(theme / ASSETS_DIR, ASSETS_DIR + "/", private=True))
+    content = _tree(project / CONTENT_DIR, "", private=True)
+    files.update((dest, path) for dest, path in content.items()
+                 if not dest.endswith(EVENT_SUFFIX) and dest != REGISTRY)
+    files.update(_tree(project / STATIC_DIR, "", private=False))
     return files
 
 
-def _tree(folder: Path, prefix: str, skip_suffix: tuple[str, ...] = ()) -> dict[str, Path]:
+def _tree(folder: Path, prefix: str, *, private: bool) -> dict[str, Path]:
+    """Return the files under folder by site path; with private, names starting with
+    '.' or '_' (drafts folders, .env, editor files) are left out at any depth."""
     if not folder.is_dir():
         return {}
     found = {}
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder)
-        if not path.is_file() or any(p.startswith(".") for p in rel.parts[:-1]):
-            continue
-        if path.name.endswith(skip_suffix) and skip_suffix:
+        hidden = rel.parts if private else rel.parts[:-1]
+        if not path.is_file() or any(p.startswith((".", "_") if private else ".")
+                                     for p in hidden):
             continue
         found[prefix + rel.as_posix()] = path
     return found

@@ -8,9 +8,12 @@ from dataclasses import dataclass, field
 # A Pandoc citation key: starts with a letter, digit or _, and may hold internal
 # punctuation (`:.#$%&-+?<>~/`) as long as a word character follows it.
 _KEY = r"[A-Za-z0-9_](?:[\w-]|[:.#$%&+?<>~/](?=\w))*"
-BRACKET = re.compile(r"\[(?P<body>[^\[\]\n]*@[^\[\]]*?)\](?![(\[:])")
+KEY = re.compile(rf"^{_KEY}$")
+BRACKET = re.compile(r"(?<!\\)\[(?P<body>[^\[\]\n]*@[^\[\]]*?)\](?![(\[:])")
+# An item is an optional prefix ending in a space, @key, then an optional locator
+# after a comma or a space (Pandoc accepts `[@doe p. 3]` as well as `[@doe, p. 3]`).
 _ITEM = re.compile(
-    rf"^\s*(?P<prefix>[^@;]*?)\s*@(?P<id>{_KEY})\s*(?:,\s*(?P<locator>[^;]*?))?\s*$"
+    rf"^\s*(?:(?P<prefix>[^@;]*?)\s+)?@(?P<id>{_KEY})(?:\s*,\s*|\s+|$)(?P<locator>[^;]*?)\s*$"
 )
 _FENCED = re.compile(r"^(?P<fence>`{3,}|~{3,}).*?^(?P=fence)[ \t]*$", re.MULTILINE | re.DOTALL)
 _CODE_SPAN = re.compile(r"(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.DOTALL)
@@ -41,7 +44,7 @@ def parse_bracket(body: str) -> tuple[Cite, ...] | None:
         if not match:
             return None
         locator = (match.group("locator") or "").strip() or None
-        cites.append(Cite(match.group("id"), locator, match.group("prefix").strip()))
+        cites.append(Cite(match.group("id"), locator, (match.group("prefix") or "").strip()))
     return tuple(cites)
 
 

@@ -6,7 +6,7 @@ import enum
 import re
 import warnings
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as du_parser
@@ -39,6 +39,8 @@ _HUMAN_TZ = re.compile(r"(?P<body>.*\d:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?)
 _CIRCA = re.compile(r"(?:circa\b|ca\.|c\.)\s*", re.IGNORECASE)
 _BC_SUFFIX = re.compile(r"\b(?:BCE?|B\.C\.(?:E\.)?)$", re.IGNORECASE)
 _DEFAULTS = (datetime(2000, 1, 1, 0, 0, 0), datetime(2004, 3, 2, 1, 1, 1))
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAY = re.compile(r"\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", re.IGNORECASE)
 _HINT = "write e.g. 2023-01-04, 2023-01-04T14:30, September 2022 or 4 January 2023"
 
 
@@ -106,7 +108,7 @@ class Zone:
     fixed_offset: int | None = None
 
     def at(self, year: int, month: int = 1, day: int = 1, hour: int = 0,
-           minute: int = 0) -> tuple[int, str]:
+           minute: int = 0, *, strict: bool = False) -> tuple[int, str]:
         """Return (UTC offset in minutes, display label) for a local time in this zone."""
         if self.fixed_offset is not None:
             return self.fixed_offset, self.name
@@ -114,9 +116,30 @@ class Zone:
             return 0, "UTC"
         local = datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(self.name))
         delta = local.utcoffset()
+        if strict:
+            self._check_exists(local)
         offset = int(delta.total_seconds() / 60) if delta is not None else 0
         name = local.tzname() or ""
         return offset, name if name.isalpha() and name != "LMT" else _offset_label(offset)
+
+
+    def _check_exists(self, local: datetime) -> None:
+        """Refuse a wall time skipped or repeated by a daylight-saving change."""
+        wall = local.replace(tzinfo=None)
+        if local.astimezone(timezone.utc).astimezone(local.tzinfo).replace(tzinfo=None) != wall:
+            raise DateError(f"{wall:%Y-%m-%d %H:%M} does not exist in {self.name} (the clocks "
+                            "went forward): check the time, or give an offset")
+        if local.utcoffset() != local.replace(fold=1).utcoffset():
+            first, second = (_offset_text(int(d.utcoffset().total_seconds() // 60))
+                             for d in (local, local.replace(fold=1)))
+            raise DateError(f"{wall:%Y-%m-%d %H:%M} happened twice in {self.name} (the clocks "
+                            f"went back): give the offset, {first} or {second}")
+
+    def tzinfo(self) -> tzinfo:
+        """Return this zone as a datetime tzinfo."""
+        if self.fixed_offset is not None:
+            return timezone(timedelta(minutes=self.fixed_offset), self.name)
+        return ZoneInfo(self.name)
 
 
 def resolve_zone(name: str) -> Zone:
@@ -369,6 +392,14 @@ def _parse_human(text: str, raw: str) -> _Fields:
                         f"(a two-digit year leaves the century ambiguous)")
     if written["day"] and not written["month"]:
         raise DateError(f"invalid date '{raw}': a day needs a month")
+    weekday = _WEEKDAY.search(text)
+    if weekday:
+        if not written["day"]:
+            raise DateError(f"invalid date '{raw}': a weekday needs a full date")
+        actual = _weekday_of(first.year, first.month, first.day)
+        if not WEEKDAY_NAMES[actual].lower().startswith(weekday.group(0).lower()[:3]):
+            raise DateError(f"invalid date '{raw}': {first.day} {MONTH_NAMES[first.month - 1]} "
+                            f"{first.year} was a {WEEKDAY_NAMES[actual]}")
     if written["hour"] != written["minute"] or (written["second"] and not written["minute"]):
         raise DateError(f"invalid date '{raw}': write times as hh:mm or hh:mm:ss")
     if (offset or zone) and not written["hour"]:
@@ -376,6 +407,11 @@ def _parse_human(text: str, raw: str) -> _Fields:
     return _Fields(first.year, *(getattr(first, name) if written[name] else None
                                  for name in ("month", "day", "hour", "minute", "second")),
                    offset=offset, zone=zone)
+
+
+def _weekday_of(year: int, month: int, day: int) -> int:
+    """Return the weekday, Monday 0, of a proleptic Gregorian date."""
+    return (_days_from_civil(year, month, day) + 3) % 7  # 1970-01-01 was a Thursday
 
 
 def _parse_offset(text: str, raw: str) -> int:
@@ -401,6 +437,8 @@ def _build(raw: str, f: _Fields, default: Zone, approximate: bool, uncertain: bo
             month = f"{MONTH_NAMES[f.month - 1]} {_year_label(f.year)}"
             raise fail(f"day must be 1-{length} in {month}")
     qualifiers = {"approximate": approximate, "uncertain": uncertain}
+    if f.hour is not None and f.day is None:
+        raise fail("a time needs a full date with a day")
     if f.hour is None or f.minute is None or f.month is None or f.day is None:
         precision = Precision.DAY if f.day is not None else (
             Precision.MONTH if f.month is not None else Precision.YEAR)
@@ -417,7 +455,10 @@ def _build(raw: str, f: _Fields, default: Zone, approximate: bool, uncertain: bo
             zone = resolve_zone(f.zone) if f.zone is not None else default
         except DateError as error:
             raise fail(str(error)) from None
-        offset, zone_label = zone.at(f.year, f.month, f.day, f.hour, f.minute)
+        try:
+            offset, zone_label = zone.at(f.year, f.month, f.day, f.hour, f.minute, strict=True)
+        except DateError as error:
+            raise fail(str(error)) from None
     precision = Precision.SECOND if f.second is not None else Precision.MINUTE
     return DatePoint(f.year, f.month, f.day, f.hour, f.minute, f.second, precision,
                      offset, zone_label, **qualifiers)

@@ -92,7 +92,8 @@ def slug_of_path(path: str) -> str:
 
 
 def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Config,
-                renderer: Renderer, report: Report, project: Path | None = None) -> Event | None:
+                renderer: Renderer, report: Report, project: Path | None = None,
+                unpublished: frozenset[str] = frozenset()) -> Event | None:
     """Return the Event of a file, or None after reporting its errors."""
     errors_before = len(report.errors)
     meta = file.meta.value
@@ -123,14 +124,17 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
     media = _media(fields, project)
     listed = _listed_sources(fields, registry, slug or "event")
     available = {**registry, **{s.id: s for s in listed}}
-    _check_citations(file, available, report)
-    _check_xrefs(file, renderer.titles, report)
+    _check_citations(file.path, file.body, file.body_line, available, report)
+    if note:
+        _check_citations(file.path, note, fields.line("note"), available, report)
+    _check_xrefs(file, renderer.titles, unpublished, report)
     if len(report.errors) > errors_before or title is None or date is None or slug is None:
         return None
     rendered = renderer.render(file.body, known=available.__contains__)
-    for source in listed:
-        rendered.numbering.add_uncited(source.id)
     numbering = rendered.numbering
+    note_html = renderer.render(note, numbering=numbering).html if note else None
+    for source in listed:
+        numbering.add_uncited(source.id)
     notes = tuple(
         Note(number, available[source_id], tuple(numbering.anchors.get(source_id, ())),
              tuple(numbering.locators.get(source_id, ())))
@@ -140,7 +144,7 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
         slug=slug, title=title, date=date, path=file.path, body_html=rendered.html,
         summary=summary or rendered.summary, tags=tuple(dict.fromkeys(tags)),
         location=location, notes=notes,
-        editor_note=renderer.render(note).html if note else None,
+        editor_note=note_html,
         media=media, draft=draft, updated=updated,
     )
 
@@ -270,6 +274,11 @@ def _listed_sources(fields: _Fields, registry: Mapping[str, Source], slug: str) 
                              "sources", index)
         elif isinstance(item, dict):
             source_id = item.get("id") if isinstance(item.get("id"), str) else None
+            if source_id in registry:
+                fields.error(f"inline source '{source_id}' has the id of a source in the "
+                             "registry: list the id alone, or give this source another id",
+                             "sources", index)
+                continue
             try:
                 listed.append(parse_source(source_id or f"{slug}-{index + 1}", item,
                                            fields.file.meta, ("sources", index),
@@ -281,16 +290,21 @@ def _listed_sources(fields: _Fields, registry: Mapping[str, Source], slug: str) 
     return listed
 
 
-def _check_citations(file: SourceFile, available: Mapping[str, Source], report: Report) -> None:
-    for citation in scan_citations(file.body, file.body_line):
+def _check_citations(path: str, text: str, first_line: int, available: Mapping[str, Source],
+                     report: Report) -> None:
+    for citation in scan_citations(text, first_line):
         for cite in citation.cites:
             if cite.id not in available:
-                report.error(file.path, citation.line, f"unknown source '@{cite.id}'."
+                report.error(path, citation.line, f"unknown source '@{cite.id}'."
                              f"{did_you_mean(cite.id, set(available))}")
 
 
-def _check_xrefs(file: SourceFile, titles: Mapping[str, str], report: Report) -> None:
+def _check_xrefs(file: SourceFile, titles: Mapping[str, str], unpublished: frozenset[str],
+                 report: Report) -> None:
     for link in scan_xrefs(file.body, file.body_line):
-        if link.target not in titles:
+        if link.target in unpublished:
+            report.error(file.path, link.line, f"'[[{link.target}]]' is a draft: it is not "
+                         "published without --drafts, so the link would lead nowhere")
+        elif link.target not in titles:
             report.error(file.path, link.line, f"unknown event '[[{link.target}]]'."
                          f"{did_you_mean(link.target, set(titles))}")

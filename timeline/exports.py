@@ -8,9 +8,8 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from timeline.dates import ZONE_ABBREVIATIONS, DatePoint, EventDate
+from timeline.dates import DatePoint, EventDate, resolve_zone
 from timeline.model import Event, Source, Timeline
 from timeline.urls import absolute_url, event_path
 
@@ -86,8 +85,8 @@ def timelinejs_json(timeline: Timeline) -> bytes:
     times are exported in the site's zone, and display_date says which. Its
     years have no year 0 (-44 is 44 BCE), so astronomical years are shifted.
     """
-    zone_name = timeline.config.timezone
-    zone = _tzinfo(zone_name)
+    site_zone = resolve_zone(timeline.config.timezone)
+    zone_name, zone = site_zone.name, site_zone.tzinfo()
     events = []
     for event in timeline.events:
         item: dict[str, Any] = {
@@ -109,13 +108,6 @@ def timelinejs_json(timeline: Timeline) -> bytes:
         "title": {"text": {"headline": config.title, "text": config.description}},
         "events": events,
     })
-
-
-def _tzinfo(name: str) -> tzinfo:
-    """Return a tzinfo for an IANA zone name or a known abbreviation."""
-    if name in ZONE_ABBREVIATIONS:
-        return timezone(timedelta(minutes=ZONE_ABBREVIATIONS[name]), name)
-    return ZoneInfo(name)
 
 
 def _display(date: EventDate, zone_name: str) -> str:

@@ -98,7 +98,7 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
 
 def _yaml_problem(error: yaml.MarkedYAMLError) -> str:
     problem = error.problem or "syntax error"
-    if "\t" in problem or "'\\t'" in problem:
+    if "\t" in problem or "tab" in problem.lower():
         return f"{problem} (YAML does not allow tabs for indentation; use spaces)"
     if error.context and error.context not in problem:
         return f"{problem} ({error.context})"

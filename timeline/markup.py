@@ -60,9 +60,14 @@ class Renderer:
             output_format="html",
         )
 
-    def render(self, body: str, known: Callable[[str], bool] | None = None) -> Rendered:
-        """Return the body as HTML; citations of known ids become numbered links."""
-        self._numbering = Numbering()
+    def render(self, body: str, known: Callable[[str], bool] | None = None,
+               numbering: Numbering | None = None) -> Rendered:
+        """Return the body as HTML; citations of known ids become numbered links.
+
+        Pass the numbering of an earlier render (the body) to go on numbering
+        from it (an editor's note citing the same sources).
+        """
+        self._numbering = numbering if numbering is not None else Numbering()
         self._summary = ""
         if known is not None:
             self.known = known
@@ -171,9 +176,10 @@ class _Summary(Treeprocessor):
 
 
 def _text_without_citations(element: etree.Element) -> list[str]:
+    """Return the text of element, leaving out citation and footnote marks."""
     parts = [element.text or ""]
     for child in element:
-        if not (child.tag == "sup" and child.get("class") == "citation"):
+        if child.tag != "sup":
             parts.extend(_text_without_citations(child))
         parts.append(child.tail or "")
     return parts

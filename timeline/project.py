@@ -12,8 +12,11 @@ from timeline.markup import Renderer
 from timeline.model import Event, Timeline
 from timeline.reader import CONTENT_DIR, SourceFile, find_event_files, read_source_file
 from timeline.sources import load_registry
+from timeline.theme import load_catalogue
 
 log = logging.getLogger(__name__)
+
+NOTE_LABEL = "Editor's note"
 
 
 def load_timeline(project: Path, *, drafts: bool = False, config: Config | None = None,
@@ -42,12 +45,14 @@ def load_timeline(project: Path, *, drafts: bool = False, config: Config | None 
             files.append(read_source_file(project, path))
         except ContentError as error:
             report.add(error)
+    titles, unpublished = _titles(files, drafts)
+    note_label = load_catalogue(project, config.language).get(NOTE_LABEL, NOTE_LABEL)
     renderer = Renderer(unsafe_html=config.unsafe_html, pretty_urls=config.pretty_urls,
-                        titles=_titles(files))
+                        titles=titles, note_label=note_label)
     events: list[Event] = []
     for file in files:
         event = parse_event(file, registry=registry, config=config, renderer=renderer,
-                            report=report, project=project)
+                            report=report, project=project, unpublished=unpublished)
         if event is not None and (drafts or not event.draft):
             events.append(event)
     _check_unique_slugs(events, {f.path: f for f in files}, report)
@@ -55,15 +60,19 @@ def load_timeline(project: Path, *, drafts: bool = False, config: Config | None 
     return Timeline(config, tuple(events), registry), report
 
 
-def _titles(files: list[SourceFile]) -> dict[str, str]:
-    """Return the title of every event by slug, for `[[slug]]` cross-references."""
-    titles = {}
+def _titles(files: list[SourceFile], drafts: bool) -> tuple[dict[str, str], frozenset[str]]:
+    """Return the title of every published event by slug, and the slugs left unpublished."""
+    titles: dict[str, str] = {}
+    unpublished = set()
     for file in files:
         meta = file.meta.value if isinstance(file.meta.value, dict) else {}
         title = meta.get("title")
         slug = meta.get("slug") if isinstance(meta.get("slug"), str) else slug_of_path(file.path)
-        titles.setdefault(slug, title if isinstance(title, str) else slug)
-    return titles
+        if meta.get("draft") == "true" and not drafts:
+            unpublished.add(slug)
+        else:
+            titles.setdefault(slug, title if isinstance(title, str) else slug)
+    return titles, frozenset(unpublished)
 
 
 def _check_unique_slugs(events: list[Event], files: dict[str, SourceFile],

@@ -6,13 +6,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+from timeline.citations import KEY
 from timeline.errors import ContentError, Report, did_you_mean
 from timeline.frontmatter import YamlDoc, load_yaml
 from timeline.model import Source
 
 REGISTRY = "sources.yaml"
 FIELDS = ("title", "publisher", "author", "date", "url", "archive", "accessed", "kind")
-_ID = re.compile(r"^[A-Za-z0-9_][\w:.#$%&+?<>~/-]*$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
@@ -49,9 +49,9 @@ def parse_source(source_id: str, entry: Any, doc: YamlDoc, at: tuple[str | int, 
                  path: str) -> Source:
     """Return a checked Source from its YAML mapping, or raise ContentError."""
     line = doc.line(*at)
-    if not _ID.match(source_id):
+    if not KEY.match(source_id):
         raise ContentError(path, line, f"invalid source id '{source_id}': use letters, digits, "
-                           "'-' and '_'")
+                           "'-' and '_' (it must be citable as [@id])")
     if not isinstance(entry, dict):
         raise ContentError(path, line, f"source '{source_id}' must be a mapping of fields "
                            "(title, publisher, url...)")
