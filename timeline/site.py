@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
 
-from timeline.dates import DatePoint, EventDate
+from timeline.dates import DateError, DatePoint, EventDate, parse_date
 from timeline.event import slugify
-from timeline.model import Event, Source, Timeline
+from timeline.model import Event, Note, Source, Timeline
 from timeline.urls import (
     absolute_url, event_path, relative_url, source_path, tag_path, year_path,
 )
 
+_WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 FULL_INDEX_LIMIT = 300  # above this many events the index is an overview of year pages
@@ -72,6 +75,33 @@ class SourceInfo:
     path: str
 
 
+@dataclass(frozen=True)
+class TimePart:
+    """One date as shown: its text and its HTML `datetime` value (None before 1 AD)."""
+
+    text: str
+    datetime: str | None
+
+
+@dataclass(frozen=True)
+class DateDisplay:
+    """An event date ready for `<time>` elements: the start, and the end of an interval."""
+
+    start: TimePart
+    end: TimePart | None
+    separator: str
+    approximate: bool
+    uncertain: bool
+
+
+@dataclass(frozen=True)
+class BackLink:
+    """A link from a source list entry back to one citation of it in the body."""
+
+    anchor: str
+    label: str
+
+
 def year_label(year: int) -> str:
     """Return a year as readers write it: 2023, 44 BC."""
     return str(year) if year > 0 else f"{1 - year} BC"
@@ -97,7 +127,7 @@ def tags_of(timeline: Timeline) -> tuple[TagInfo, ...]:
     """Return every tag with its events, by name; tags with the same slug are merged."""
     merged: dict[str, tuple[str, list[Event]]] = {}
     for name, events in timeline.by_tag.items():
-        slug = slugify(name) or "tag"
+        slug = tag_slug(name)
         first, evs = merged.setdefault(slug, (name, []))
         evs.extend(e for e in events if e not in evs)
     return tuple(
@@ -117,13 +147,63 @@ def sources_of(timeline: Timeline) -> tuple[SourceInfo, ...]:
     return tuple(sorted(infos, key=lambda i: (i.source.title.lower(), i.source.id)))
 
 
+def date_display(date: EventDate) -> DateDisplay:
+    """Return the parts of a date label, the start shortened as in '5–7 January 2023'."""
+    start, end = date.start, date.end
+    first = TimePart(start.label(), start.html_datetime())
+    if end is None or end == start:
+        return DateDisplay(first, None, "", date.approximate, date.uncertain)
+    last = TimePart(end.label(), end.html_datetime())
+    if date.label() == f"{first.text} – {last.text}":
+        return DateDisplay(first, last, " – ", date.approximate, date.uncertain)
+    # A compact label drops the words the start shares with the end: 5–7 January 2023.
+    words, shared = first.text.split(" "), last.text.split(" ")
+    while len(words) > 1 and shared and words[-1] == shared[-1]:
+        words.pop()
+        shared.pop()
+    short = " ".join(words)
+    separator = " – " if " " in short else "–"
+    return DateDisplay(TimePart(short, first.datetime), last, separator,
+                       date.approximate, date.uncertain)
+
+
+def source_date(text: str | None) -> TimePart | None:
+    """Return a source's date as a label with a `datetime` value, if it reads as a date."""
+    if not text:
+        return None
+    try:
+        point = parse_date(text)
+    except DateError:
+        return TimePart(text, None)
+    return TimePart(point.label(), point.html_datetime())
+
+
+def back_links(note: Note) -> tuple[BackLink, ...]:
+    """Return the links back to each citation of a note: 1, or 1a, 1b... when cited twice."""
+    if len(note.anchors) == 1:
+        return (BackLink(note.anchors[0], str(note.number)),)
+    return tuple(BackLink(anchor, f"{note.number}{_letters(index)}")
+                 for index, anchor in enumerate(note.anchors))
+
+
+def _letters(index: int) -> str:
+    """Return a, b, ... z, aa, ab ... for 0, 1, ... 25, 26, 27 ..."""
+    text = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        text = chr(ord("a") + rest) + text
+    return text
+
+
 def plan_pages(timeline: Timeline) -> list[Page]:
     """Return every HTML page of the site with the data its template needs."""
     events = timeline.events
     years = group_by_year(events)
     tags = tags_of(timeline)
     sources = sources_of(timeline)
-    tag_of = {t.name: t for t in tags}
+    by_slug = {t.slug: t for t in tags}
+    tag_of = {name: by_slug[tag_slug(name)] for name in timeline.by_tag}
     overview = len(events) > FULL_INDEX_LIMIT
     home_of: dict[str, str] = {}
     for group in years:
@@ -134,8 +214,12 @@ def plan_pages(timeline: Timeline) -> list[Page]:
     shared = {"years": years, "tags": tags, "tag_of": tag_of, "overview": overview}
     pages = [Page("index.html", "index.html", {**shared, "events": events,
                                                 "sources_count": len(sources)})]
-    for group in years:
-        pages.append(Page(group.path, "year.html", {**shared, "year": group}))
+    for index, group in enumerate(years):
+        pages.append(Page(group.path, "year.html", {
+            **shared, "year": group,
+            "previous_year": years[index - 1] if index > 0 else None,
+            "next_year": years[index + 1] if index + 1 < len(years) else None,
+        }))
     for index, event in enumerate(events):
         pages.append(Page(event_path(event.slug), "event.html", {
             **shared, "event": event,
@@ -145,10 +229,12 @@ def plan_pages(timeline: Timeline) -> list[Page]:
         }))
     pages.append(Page("tags/index.html", "tags.html", shared))
     for tag in tags:
-        pages.append(Page(tag.path, "tag.html", {**shared, "tag": tag}))
+        pages.append(Page(tag.path, "tag.html", {**shared, "tag": tag,
+                                                   "groups": group_by_year(tag.events)}))
     pages.append(Page("sources/index.html", "sources.html", {**shared, "sources": sources}))
     for info in sources:
-        pages.append(Page(info.path, "source.html", {**shared, "info": info}))
+        pages.append(Page(info.path, "source.html", {**shared, "info": info,
+                                                     "groups": group_by_year(info.events)}))
     pages.append(Page("404.html", "404.html", shared))
     return pages
 
@@ -171,9 +257,22 @@ def render_pages(env: jinja2.Environment, timeline: Timeline,
 
 
 def _url_maker(dest: str, base_url: str | None, pretty: bool) -> Callable[[str], str]:
+    """Return the `url` function of one page: site paths become links, web URLs stay."""
     if base_url is not None:
-        return functools.partial(absolute_url, base_url, pretty=pretty)
-    return functools.partial(relative_url, dest, pretty=pretty)
+        to_site = functools.partial(absolute_url, base_url, pretty=pretty)
+    else:
+        to_site = functools.partial(relative_url, dest, pretty=pretty)
+
+    def url(target: str) -> str:
+        return target if _WEB_URL.match(target) else to_site(target)
+
+    return url
+
+
+def tag_slug(name: str) -> str:
+    """Return a tag's URL slug: ASCII where the name allows, else its own letters."""
+    return slugify(name) or "-".join(re.findall(r"\w+", unicodedata.normalize(
+        "NFKC", name).casefold())) or "tag"
 
 
 def date_filters() -> dict[str, Callable[..., Any]]:
@@ -184,4 +283,8 @@ def date_filters() -> dict[str, Callable[..., Any]]:
         "year_label": year_label,
         "html_datetime": lambda p: p.html_datetime() if isinstance(p, DatePoint) else None,
         "is_interval": lambda d: isinstance(d, EventDate) and d.end is not None,
+        "date_display": date_display,
+        "source_date": source_date,
+        "source_path": lambda s: source_path(s.id if isinstance(s, Source) else s),
+        "back_links": back_links,
     }
