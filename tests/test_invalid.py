@@ -112,3 +112,13 @@ def test_a_10_mb_body_builds(make_project: MakeProject) -> None:
     page = (project / "site" / "events" / "e" / "index.html").read_bytes()
     assert len(page) > 10_000_000
     assert result.timeline.events[0].notes[0].source.id == "article"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_every_error_is_documented(case: Path) -> None:
+    doc = (Path(__file__).parent.parent / "docs" / "errors.md").read_text(encoding="utf-8")
+    _, _, expected = expectations(case)
+    assert f"`{case.name}`" in doc
+    for text in expected:
+        message = text.split(": error: ", 1)[-1].split(": warning: ", 1)[-1]
+        assert message in doc.replace("\\|", "|"), message

@@ -84,7 +84,11 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + (mark.line if mark else 0)
-        raise ContentError(path, line, f"invalid YAML: {_yaml_problem(error)}") from None
+        problem = _yaml_problem(error)
+        lines = text.split("\n")
+        if mark and mark.line < len(lines) and "\t" in lines[mark.line] and "tab" not in problem:
+            problem += " (this line has a tab: YAML indents with spaces only)"
+        raise ContentError(path, line, f"invalid YAML: {problem}") from None
     except yaml.YAMLError as error:
         raise ContentError(path, first_line, f"invalid YAML: {error}") from None
     except RecursionError:

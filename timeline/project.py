@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 from pathlib import Path
 
 from timeline.config import Config, load_config
@@ -83,6 +84,10 @@ def _check_unique_slugs(events: list[Event], files: dict[str, SourceFile],
         if other is not event:
             meta = files[event.path].meta
             line = meta.line("slug") if "slug" in meta.value else 1
+            same_name = unicodedata.normalize("NFC", other.path) == unicodedata.normalize(
+                "NFC", event.path)
+            hint = (" (the two file names differ only in how their accents are encoded)"
+                    if same_name else "")
             report.error(event.path, line,
-                         f"duplicate slug '{event.slug}': {other.path} has it too; "
+                         f"duplicate slug '{event.slug}': {other.path} has it too{hint}; "
                          "give one of them a different 'slug'")

@@ -41,7 +41,9 @@ def load_registry(content: Path, rel_content: str, report: Report) -> dict[str, 
         try:
             sources[source_id] = parse_source(source_id, entry, doc, (source_id,), rel)
         except ContentError as error:
-            report.add(error)
+            report.add(error)  # keep the id known, so citing it is not a second error
+            sources[source_id] = Source(id=source_id, title=source_id, path=rel,
+                                        line=doc.line(source_id))
     return sources
 
 
