@@ -220,8 +220,8 @@ def test_cross_reference_links_to_another_event(make_project: MakeProject) -> No
     project = make_project({"content/a.md": event("Alpha", body="See [[b]] [@article]."),
                             "content/b.md": event("Beta", body="See [[a|the first]].")})
     a, b = events_of(project)
-    assert '<a class="xref" href="../b/index.html">Beta</a>' in a.body_html
-    assert '<a class="xref" href="../a/index.html">the first</a>' in b.body_html
+    assert '<a class="xref" href="../../events/b/index.html">Beta</a>' in a.body_html
+    assert '<a class="xref" href="../../events/a/index.html">the first</a>' in b.body_html
 
 
 def test_cross_reference_to_a_draft_is_an_error_without_drafts(

@@ -125,13 +125,12 @@ def group_by_year(events: tuple[Event, ...]) -> tuple[YearGroup, ...]:
 
 def tags_of(timeline: Timeline) -> tuple[TagInfo, ...]:
     """Return every tag with its events, by name; tags with the same slug are merged."""
-    merged: dict[str, tuple[str, list[Event]]] = {}
+    merged: dict[str, tuple[str, dict[str, Event]]] = {}
     for name, events in timeline.by_tag.items():
-        slug = tag_slug(name)
-        first, evs = merged.setdefault(slug, (name, []))
-        evs.extend(e for e in events if e not in evs)
+        _, by_slug = merged.setdefault(tag_slug(name), (name, {}))
+        by_slug.update((e.slug, e) for e in events)
     return tuple(
-        TagInfo(name, slug, tuple(sorted(evs, key=Event.sort_key)), tag_path(slug))
+        TagInfo(name, slug, tuple(sorted(evs.values(), key=Event.sort_key)), tag_path(slug))
         for slug, (name, evs) in sorted(merged.items(), key=lambda kv: kv[1][0].lower())
     )
 
@@ -271,8 +270,12 @@ def _url_maker(dest: str, base_url: str | None, pretty: bool) -> Callable[[str],
 
 def tag_slug(name: str) -> str:
     """Return a tag's URL slug: ASCII where the name allows, else its own letters."""
-    return slugify(name) or "-".join(re.findall(r"\w+", unicodedata.normalize(
-        "NFKC", name).casefold())) or "tag"
+    letters = "".join(c for c in unicodedata.normalize("NFKD", name)
+                      if not unicodedata.combining(c))
+    if letters.isascii():
+        return slugify(name) or "tag"
+    return "-".join(re.findall(r"\w+", unicodedata.normalize("NFKC", name).casefold())) \
+        or "tag"
 
 
 def date_filters() -> dict[str, Callable[..., Any]]:

@@ -51,9 +51,12 @@ def write_site(output: Path, files: Mapping[str, bytes | Path]) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
     try:
+        made: set[Path] = set()
         for dest in sorted(files):
             target = safe_join(staging, dest)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             content = files[dest]
             if isinstance(content, Path):
                 shutil.copyfile(content, target)
