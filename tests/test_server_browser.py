@@ -1,0 +1,69 @@
+"""`timeline serve` in headless Chromium: the open page follows the files by itself."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from test_server import (  # noqa: F401 (example and serve are fixtures)
+    BROKEN,
+    STRIKE,
+    Served,
+    break_front_matter,
+    example,
+    serve,
+)
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+TIMEOUT = 10_000  # ms
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 800, "height": 400})
+    yield context.new_page()
+    context.close()
+
+
+def test_the_open_page_reloads_when_a_file_is_saved(
+        example: Path, serve: Callable[..., Served], page: Page) -> None:  # noqa: F811
+    served = serve(example).start()
+    strike = example / "content" / "makiivka-strike.md"
+    good = strike.read_text(encoding="utf-8")
+    page.goto(served.url + STRIKE.lstrip("/"))
+    heading = page.locator("h1")
+    title = heading.inner_text()
+    page.evaluate("window.scrollTo(0, 300); window.notReloaded = true")
+
+    added = "A sentence added while the page was open."
+    strike.write_text(good.rstrip("\n") + f"\n\n{added}\n", encoding="utf-8")
+    expect(page.locator("main")).to_contain_text(added, timeout=TIMEOUT)
+    assert page.evaluate("window.notReloaded") is None  # the page was reloaded ...
+    assert abs(page.evaluate("window.scrollY") - 300) < 20  # ... where the author was reading
+
+    strike.write_text(break_front_matter(good), encoding="utf-8")
+    overlay = page.locator("timeline-build-error")
+    expect(overlay).to_contain_text(re.compile(BROKEN), timeout=TIMEOUT)
+    expect(overlay.get_by_role("alert")).to_be_visible()
+    expect(page.locator("main")).to_contain_text(added)  # the last good page, underneath
+
+    strike.write_text(good, encoding="utf-8")
+    expect(overlay).to_have_count(0, timeout=TIMEOUT)
+    expect(page.locator("main")).not_to_contain_text(added)
+    expect(heading).to_have_text(title)
+
+    assert served.interrupt() in (0, 130)  # with a page connected, too
+    assert "Traceback" not in served.output

@@ -1,0 +1,568 @@
+"""`timeline serve`: build into a temporary folder, serve it, rebuild and reload on every change."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import functools
+import html
+import ipaddress
+import json
+import logging
+import mimetypes
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import threading
+import time
+import webbrowser
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+import tornado.httpserver
+import tornado.ioloop
+import tornado.netutil
+import tornado.web
+import tornado.websocket
+
+from timeline.errors import BuildError, TimelineError, UsageError
+from timeline.reader import relative
+from timeline.writer import MARKER
+
+log = logging.getLogger(__name__)
+
+Builder = Callable[[Path], str]
+"""Build the site into a folder and return a short summary; raise TimelineError on a mistake."""
+
+RELOAD_SOCKET = "/livereload"  # both paths are fixed by livereload.js, which finds the
+RELOAD_SCRIPT = "/livereload.js"  # server's host and port in its own script URL
+BUILD_HEADER = "X-Timeline-Build"
+INDEX = "index.html"
+NOT_FOUND = "404.html"
+HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
+BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
+HELLO = {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"],
+         "serverName": "timeline"}
+
+
+class ServeError(TimelineError):
+    """The preview cannot start: a busy port, an address that is not this computer's."""
+
+
+@dataclass(frozen=True)
+class BuildState:
+    """What is being served: the build's number, its errors, and whether a good site exists."""
+
+    generation: int = 0
+    errors: tuple[str, ...] = ()
+    has_site: bool = False
+
+
+@dataclass(frozen=True)
+class Rebuild:
+    """How one build went, for the terminal."""
+
+    seconds: float
+    summary: str = ""
+    errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Response:
+    """An HTTP response, decided without any network (so it can be tested on its own)."""
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+
+class Preview:
+    """A site being previewed: rebuild it, and answer requests for its files."""
+
+    def __init__(self, builder: Builder, output: Path) -> None:
+        self.builder = builder
+        self.output = output
+        self.state = BuildState()
+        self._root = os.path.realpath(output)
+        self._session = secrets.token_hex(4)  # a page from an earlier `serve` is out of date
+
+    def rebuild(self) -> Rebuild:
+        """Build the site again; on a mistake keep the last good one and remember the errors."""
+        started = time.perf_counter()
+        summary, errors = "", tuple[str, ...]()
+        try:
+            summary = self.builder(self.output)
+        except BuildError as error:
+            errors = tuple(str(d) for d in error.diagnostics)
+        except TimelineError as error:
+            errors = (str(error) if ": error:" in str(error) else f"error: {error}",)
+        except Exception as error:  # a bug in timeline: say so, but keep serving
+            log.exception("the build crashed")
+            errors = (f"error: the build crashed ({type(error).__name__}: {error}); "
+                      + "this is a bug in timeline, please report it",)
+        old = self.state
+        self.state = BuildState(old.generation + 1, errors, old.has_site or not errors)
+        return Rebuild(time.perf_counter() - started, summary, errors)
+
+    def token(self, state: BuildState) -> str:
+        """Return the name of a build, sent with every response and embedded in pages."""
+        return f"{self._session}-{state.generation}"
+
+    def respond(self, target: str) -> Response:
+        """Return the response to a GET of target, the request target exactly as sent."""
+        state = self.state  # read before any file: a page is never older than its token
+        if not state.has_site:
+            return self._page(500, b"<!DOCTYPE html><title>Build failed</title>", state)
+        parts = site_path(target)
+        found = self._read(parts) if parts is not None else None
+        if isinstance(found, str):
+            return Response(302, {"Location": found, **self._headers(state)})
+        if found is None:
+            page = self._read([NOT_FOUND])
+            body = page[1] if isinstance(page, tuple) else b"<!DOCTYPE html><h1>Not found</h1>"
+            return self._page(404, body, state)
+        path, body = found
+        kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        if kind == "text/html":
+            return self._page(200, body, state)
+        if kind.startswith("text/") or kind in ("application/json", "application/xml"):
+            kind += "; charset=utf-8"
+        return Response(200, {"Content-Type": kind, **self._headers(state)}, body)
+
+    def _page(self, status: int, body: bytes, state: BuildState) -> Response:
+        snippet = reload_snippet(self.token(state), state.errors, has_site=state.has_site)
+        return Response(status, {"Content-Type": "text/html; charset=utf-8",
+                                 **self._headers(state)}, inject(body, snippet))
+
+    def _headers(self, state: BuildState) -> dict[str, str]:
+        return {"Cache-Control": "no-store", BUILD_HEADER: self.token(state)}
+
+    def _read(self, parts: list[str]) -> tuple[str, bytes] | str | None:
+        """Return (path, content) of a site file, a redirect, or None if there is none."""
+        for _ in range(3):  # a rebuild may swap the site in between finding and reading
+            found = self._find(parts)
+            if not isinstance(found, Path):
+                return found
+            try:
+                return found.name, found.read_bytes()
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            except OSError:
+                return None
+        return None
+
+    def _find(self, parts: list[str]) -> Path | str | None:
+        """Return the file for parts, a redirect to the folder's URL, or None."""
+        if parts == [MARKER]:
+            return None
+        path = os.path.join(self._root, *parts)
+        if os.path.isdir(path):
+            if parts[-1] != "":
+                return "/" + quote("/".join(parts)) + "/"
+            path = os.path.join(path, INDEX)
+        elif parts[-1] == "":
+            return None
+        real = os.path.realpath(path)
+        if not real.startswith(self._root + os.sep):
+            return None  # a symlink out of the site
+        return Path(real) if os.path.isfile(real) else None
+
+
+def site_path(target: str) -> list[str] | None:
+    """Return the parts of a request's path in the site ('' last for a folder), or None.
+
+    The path is percent-decoded once, then `.`, `..`, empty parts (`//`, a
+    decoded `%2f`), NUL and backslashes are refused, not resolved: they only
+    come from requests that try to get out of the site.
+    """
+    path = target.partition("?")[0].partition("#")[0]
+    if not path.startswith("/"):
+        return None
+    try:
+        path = unquote(path, errors="strict")
+    except UnicodeDecodeError:
+        return None
+    parts = path[1:].split("/")
+    if "" in parts[:-1] or any(p in (".", "..") or "\0" in p or "\\" in p for p in parts):
+        return None
+    return parts
+
+
+def inject(page: bytes, snippet: bytes) -> bytes:
+    """Return page with snippet once, before its </head>, else its </body>, else at the end."""
+    for pattern in (HEAD_END, BODY_END):
+        match = pattern.search(page)
+        if match:
+            return page[:match.start()] + snippet + page[match.start():]
+    return page + snippet
+
+
+def reload_snippet(token: str, errors: Sequence[str], *, has_site: bool = True) -> bytes:
+    """Return the HTML put into served pages: livereload.js, and the build's errors if any."""
+    snippet = RELOAD_HTML.replace("{token}", token)
+    if errors:
+        lead = ("Still showing the last good build." if has_site
+                else "There is nothing to show until it builds.")
+        lines = "\n".join(html.escape(e) for e in errors)
+        count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+        snippet += (ERROR_HTML.replace("{count}", count).replace("{lead}", lead)
+                    .replace("{errors}", lines))
+    return snippet.encode("utf-8")
+
+
+RELOAD_HTML = """<script src="/livereload.js"></script><script>
+(function () { // a rebuild that ended before the socket opened would go unseen: ask
+  var build = "{token}";
+  if (window.LiveReload) LiveReload.on("connect", function () {
+    fetch(location.href, {method: "HEAD", cache: "no-store"}).then(function (r) {
+      if (r.headers.get("X-Timeline-Build") !== build) location.reload();
+    }, function () {});
+  });
+})();
+</script>"""
+
+ERROR_HTML = """<template id="timeline-build-error"><style>
+div { position: fixed; inset: 0 0 auto 0; z-index: 2147483647; max-height: 70vh;
+  overflow: auto; padding: 1em 1.5em; background: #fff4f4; color: #300;
+  border-bottom: 4px solid #c00; font: 15px/1.5 system-ui, sans-serif; }
+h2 { margin: 0 0 .3em; font-size: 1.2em; color: #a00; }
+pre { white-space: pre-wrap; font: 14px/1.5 ui-monospace, monospace; margin: .5em 0; }
+button { float: right; }
+</style><div role="alert"><button type="button">Hide</button>
+<h2>timeline: the site could not be built ({count})</h2>
+<p>{lead} Fix the file and save: this page reloads by itself.</p>
+<pre>{errors}</pre></div></template><script>
+document.addEventListener("DOMContentLoaded", function () {
+  var host = document.createElement("timeline-build-error");
+  var root = host.attachShadow({mode: "open"});
+  root.appendChild(document.getElementById("timeline-build-error").content.cloneNode(true));
+  root.querySelector("button").onclick = function () { host.remove(); };
+  document.body.appendChild(host);
+});
+</script>"""
+
+
+class SiteHandler(tornado.web.RequestHandler):
+    """Answer GET and HEAD for the site's files through Preview.respond."""
+
+    def initialize(self, preview: Preview) -> None:
+        self.preview = preview
+
+    def get(self) -> None:
+        response = self.preview.respond(self.request.uri or "")
+        self.set_status(response.status)
+        for name, value in response.headers.items():
+            self.set_header(name, value)
+        self.finish(response.body)  # Tornado sends no body for HEAD
+
+    head = get
+
+    def compute_etag(self) -> None:
+        return None
+
+
+class LiveReloadScript(tornado.web.RequestHandler):
+    """Serve livereload.js from the livereload package."""
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/javascript; charset=utf-8")
+        self.finish(_livereload_js())
+
+
+@functools.cache
+def _livereload_js() -> bytes:
+    return resources.files("livereload").joinpath("vendors", "livereload.js").read_bytes()
+
+
+class Browsers:
+    """The pages connected over livereload's websocket protocol (used on the server's loop)."""
+
+    def __init__(self) -> None:
+        self.sockets: set[ReloadSocket] = set()
+
+    def reload(self, path: str) -> None:
+        """Tell every page to reload (a stylesheet's path reloads only the stylesheet)."""
+        message = json.dumps({"command": "reload", "path": path, "liveCSS": True,
+                              "liveImg": False})
+        for page in list(self.sockets):
+            try:
+                page.write_message(message)
+            except tornado.websocket.WebSocketClosedError:
+                self.sockets.discard(page)
+
+    def close(self) -> None:
+        """Close every connection."""
+        for page in list(self.sockets):
+            page.close()
+        self.sockets.clear()
+
+
+class ReloadSocket(tornado.websocket.WebSocketHandler):
+    """The server's side of livereload's protocol: answer hello, then send reloads."""
+
+    def initialize(self, browsers: Browsers) -> None:
+        self.browsers = browsers
+
+    def on_message(self, message: str | bytes) -> None:
+        with contextlib.suppress(ValueError):
+            command = json.loads(message)
+            if isinstance(command, dict) and command.get("command") == "hello":
+                self.write_message(json.dumps(HELLO))
+                self.browsers.sockets.add(self)
+
+    def on_close(self) -> None:
+        self.browsers.sockets.discard(self)
+
+
+def make_app(preview: Preview, browsers: Browsers) -> tornado.web.Application:
+    """Return the Tornado application that serves a preview."""
+    return tornado.web.Application([
+        (re.escape(RELOAD_SOCKET), ReloadSocket, {"browsers": browsers}),
+        (re.escape(RELOAD_SCRIPT), LiveReloadScript),
+        (r".*", SiteHandler, {"preview": preview}),
+    ], log_function=_log_request)
+
+
+def _log_request(handler: tornado.web.RequestHandler) -> None:
+    request = handler.request
+    log.debug("%d %s %s %.1f ms", handler.get_status(), request.method, request.uri,
+              1000 * request.request_time())
+
+
+class PreviewServer:
+    """Listen on host:port; serve a Preview, with livereload's websocket, until stopped."""
+
+    def __init__(self, *, host: str = "127.0.0.1", port: int = 8000) -> None:
+        self.browsers = Browsers()
+        self.sockets = listen(host, port)
+        self.port = self.sockets[0].getsockname()[1]
+        self.url = f"http://{url_host(host)}:{self.port}/"
+        local = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(host)  # any address
+        self.browse_url = f"http://{local}:{self.port}/" if local else self.url
+        self._loop: tornado.ioloop.IOLoop | None = None
+        self._stop_requested = threading.Event()
+        self._stopping: asyncio.Event | None = None
+
+    def run(self, preview: Preview) -> None:
+        """Serve preview until stop() is called; then close every connection."""
+        try:
+            asyncio.run(self._serve(preview))
+        finally:
+            for sock in self.sockets:
+                sock.close()
+
+    def stop(self) -> None:
+        """Ask the server to stop (from any thread, or a signal handler)."""
+        self._stop_requested.set()
+        if self._loop is not None:
+            self._loop.add_callback(self._stop_now)
+
+    def reload(self, path: str = "/") -> None:
+        """Tell the open pages to reload (from any thread)."""
+        loop = self._loop
+        if loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has just closed
+                loop.add_callback(self.browsers.reload, path)
+
+    def _stop_now(self) -> None:
+        if self._stopping is not None:
+            self._stopping.set()
+
+    async def _serve(self, preview: Preview) -> None:
+        self._stopping = asyncio.Event()
+        self._loop = tornado.ioloop.IOLoop.current()
+        if self._stop_requested.is_set():
+            return
+        server = tornado.httpserver.HTTPServer(make_app(preview, self.browsers))
+        server.add_sockets(self.sockets)
+        try:
+            with _loop_signals(self.stop):
+                await self._stopping.wait()
+            server.stop()
+            self.browsers.close()
+            await server.close_all_connections()
+        finally:
+            self._loop = None
+
+
+def listen(host: str, port: int) -> list[socket.socket]:
+    """Return listening sockets for host:port; port 0 picks a free port."""
+    try:
+        return tornado.netutil.bind_sockets(port, address=host)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise ServeError(f"port {port} is already in use on {host} (another `timeline "
+                             "serve`?); stop the program using it, choose another port with "
+                             "--port, or use --port 0 to pick a free one") from None
+        if error.errno == errno.EACCES:
+            raise ServeError(f"not allowed to listen on port {port} (ports below 1024 need "
+                             "administrator rights); use --port 8000 or --port 0") from None
+        raise ServeError(f"cannot listen on {host} port {port}: {error.strerror or error}; "
+                         "give --host an address of this computer, such as 127.0.0.1"
+                         ) from None
+
+
+def url_host(host: str) -> str:
+    """Return host as written in a URL ([::1] for an IPv6 address)."""
+    return f"[{host}]" if ":" in host else host
+
+
+def exposure_warning(host: str) -> str | None:
+    """Return a warning if host makes the preview reachable from other computers."""
+    try:
+        local = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        local = False
+    if local:
+        return None
+    return (f"warning: listening on {host}: other computers on the network can see this "
+            "preview (drafts included). Leave out --host to keep it to this computer.")
+
+
+def site_builder(project: Path, *, drafts: bool = False, base_url: str | None = None
+                 ) -> Builder:
+    """Return a Builder that runs `timeline build` on project."""
+    from timeline.build import build
+
+    def build_site(output: Path) -> str:
+        result = build(project, output, drafts=drafts, base_url=base_url)
+        for warning in result.report.warnings:
+            print(warning, file=sys.stderr, flush=True)
+        return f"{len(result.timeline.events)} events, {result.pages} pages"
+
+    return build_site
+
+
+def serve(project: Path, *, host: str = "127.0.0.1", port: int = 8000, drafts: bool = False,
+          open_browser: bool = False) -> None:
+    """Build project into a temporary folder and serve it, rebuilding on changes, until Ctrl-C."""
+    from timeline.watcher import Debouncer, Watcher
+
+    if not project.is_dir():
+        raise UsageError(f"no project folder at {project}")
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--port must be between 0 and 65535, not {port}")
+    temp = Path(tempfile.mkdtemp(prefix="timeline-serve-"))
+    try:
+        server = PreviewServer(host=host, port=port)
+        # Absolute links (the 404 page's, feeds) lead to the preview, as in `zola serve`.
+        builder = site_builder(project, drafts=drafts, base_url=server.browse_url)
+        preview = Preview(builder, temp / "site")
+        warning = exposure_warning(host)
+        if warning:
+            print(warning, file=sys.stderr, flush=True)
+
+        def on_changes(changes: set[Path]) -> None:
+            had_errors = bool(preview.state.errors)
+            outcome = preview.rebuild()
+            _report(outcome, preview.state, changes=_describe(changes, project))
+            css_only = all(p.suffix == ".css" for p in changes)
+            stylesheet = css_only and not had_errors and not outcome.errors
+            server.reload(min(changes).name if stylesheet else "/")
+
+        debouncer = Debouncer(on_changes)
+        watcher = Watcher(project, debouncer.add, ignore=[temp])
+        with _stop_on_signals(server.stop):
+            watcher.start()
+            try:
+                _report(preview.rebuild(), preview.state)
+                debouncer.start()
+                print(f"Serving {server.url} (press Ctrl-C to stop)", flush=True)
+                if open_browser:
+                    threading.Thread(target=webbrowser.open, args=(server.browse_url,),
+                                     daemon=True).start()
+                server.run(preview)
+            finally:
+                watcher.stop()
+                debouncer.stop()
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def _report(outcome: Rebuild, state: BuildState, *, changes: str | None = None) -> None:
+    """Print how a build went: its time, or its errors in the form `timeline build` uses."""
+    clock = time.strftime("%H:%M:%S")
+    for error in outcome.errors:
+        print(error, file=sys.stderr, flush=True)
+    count = len(outcome.errors)
+    errors = f"{count} error{'s' if count != 1 else ''}"
+    serving = ("still serving the last good site" if state.has_site
+               else "nothing to serve until it builds; fix and save")
+    if changes is None:
+        line = (f"{clock} built {outcome.summary} in {outcome.seconds:.2f} s" if not count
+                else f"{clock} build failed in {outcome.seconds:.2f} s: {errors}; {serving}")
+    elif not count:
+        line = (f"{clock} rebuilt in {outcome.seconds:.2f} s ({outcome.summary}) after "
+                f"changes to {changes}")
+    else:
+        line = f"{clock} rebuild failed in {outcome.seconds:.2f} s: {errors}; {serving}"
+    print(line, file=sys.stderr if count else sys.stdout, flush=True)
+
+
+def _describe(changes: set[Path], project: Path, limit: int = 3) -> str:
+    names = sorted(relative(project.resolve(), p) for p in changes)
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def _loop_signals(stop: Callable[[], None]) -> Iterator[None]:
+    """While the event loop waits, let Ctrl-C and SIGTERM wake it and call stop.
+
+    A plain signal handler runs only when the main thread runs Python, and the
+    signal may land on a watcher's thread while the main one sleeps in epoll;
+    the loop's own handlers wake it through a file descriptor.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    loop = asyncio.get_running_loop()
+    previous = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
+    try:
+        for sig in STOP_SIGNALS:
+            loop.add_signal_handler(sig, stop)
+    except NotImplementedError:  # Windows: the plain handlers will do
+        yield
+        return
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            loop.remove_signal_handler(sig)
+            signal.signal(sig, old)
+
+
+@contextlib.contextmanager
+def _stop_on_signals(stop: Callable[[], None]) -> Iterator[None]:
+    """Make Ctrl-C and SIGTERM call stop; a second Ctrl-C interrupts at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received = 0
+
+    def handler(signum: int, frame: Any) -> None:
+        nonlocal received
+        received += 1
+        if received > 1:
+            raise KeyboardInterrupt
+        stop()
+
+    previous = {sig: signal.signal(sig, handler) for sig in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
