@@ -162,6 +162,8 @@ def test_crlf_and_bom_are_accepted(make_project: MakeProject) -> None:
      ["content/e.md:4: error: 'draft' must be true or false"]),
     ({"content/e.md": event(media="{src: a.png}")},
      ["content/e.md:4: error: media needs 'alt' text"]),
+    ({"content/e.md": event(media="{src: 'a#1.png', alt: A}"), "content/a#1.png": b"x"},
+     ["content/e.md:4: error: media src 'a#1.png' has '#' or '?'"]),
     ({"content/e.md": event(tittle="x")},
      ["content/e.md:4: warning: unknown field 'tittle' is ignored. Did you mean 'title'?"]),
     ({"content/e.md": "---\n- a\n- b\n---\n"},

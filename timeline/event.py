@@ -242,6 +242,10 @@ def _media_src(fields: _Fields, src: str, project: Path | None) -> str | None:
         fields.error(f"media src '{src}' must be a file beside the event or an http(s) URL",
                      "media", "src")
         return None
+    if "#" in src or "?" in src:
+        fields.error(f"media src '{src}' has '#' or '?', which a URL reads as the end of a "
+                     "file name: rename the file", "media", "src")
+        return None
     folder = posixpath.dirname(fields.file.path)
     in_project = posixpath.normpath(posixpath.join(folder, src))
     if not in_project.startswith(CONTENT_DIR + "/"):

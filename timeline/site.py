@@ -117,9 +117,9 @@ def group_by_year(events: tuple[Event, ...]) -> tuple[YearGroup, ...]:
         YearGroup(year, year_label(year), tuple(
             MonthGroup(month, f"{MONTHS[month - 1]} {year_label(year)}" if month
                        else year_label(year), tuple(evs))
-            for month, evs in months.items()
+            for month, evs in sorted(months.items(), key=lambda item: item[0] or 0)
         ), year_path(year))
-        for year, months in years.items()
+        for year, months in sorted(years.items())
     )
 
 

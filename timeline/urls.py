@@ -35,7 +35,7 @@ def source_path(source_id: str) -> str:
 
 def year_path(year: int) -> str:
     """Return the site path of a year page."""
-    return f"years/{year}/{INDEX}"
+    return f"years/{year if year > 0 else f'{1 - year}-bc'}/{INDEX}"
 
 
 def relative_url(from_path: str, to_path: str, *, pretty: bool = False) -> str:

@@ -1,0 +1,351 @@
+"""Built sites in headless Chromium: from disk, under a subpath, without JavaScript, in
+TimelineJS3, and at phone and desktop widths."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import struct
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import TIMEOUT, Problems, Served, chromium, serve
+from conftest import REPO
+from playwright.sync_api import Browser, Page, expect
+
+from timeline.build import build
+
+STRIKE = "makiivka-strike"
+TAG = "casualties"
+EventData = dict[str, Any]  # one item of events.json
+TIMELINEJS = Path(__file__).resolve().parent / "timelinejs"
+TIMELINEJS_DIST = TIMELINEJS / "node_modules" / "@knight-lab" / "timelinejs" / "dist"
+CAESAR = """\
+---
+title: "Assassination of Julius Caesar"
+date: "-0043-03-15"
+tags: [rome]
+---
+Caesar is stabbed in the Senate house [@article-2023-01-05].
+"""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def problems() -> Problems:
+    return Problems()
+
+
+@pytest.fixture
+def page(browser: Browser, problems: Problems) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    context.set_default_timeout(TIMEOUT)
+    yield problems.watch(context.new_page())
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def www(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Served, Path]]:
+    """The example site built into www/sub/, www/ served over HTTP; base_url is the server."""
+    root = tmp_path_factory.mktemp("www")
+    with serve(root) as served:
+        site = root / "sub"
+        build(REPO, site, base_url=served.url + "sub/")
+        yield served, site
+
+
+@pytest.fixture(scope="module")
+def example_events(www: tuple[Served, Path]) -> list[EventData]:
+    return json.loads((www[1] / "events.json").read_text(encoding="utf-8"))
+
+
+def titles_tagged(events: list[EventData], tag: str) -> list[str]:
+    return [e["title"] for e in events if tag in e["tags"]]
+
+
+def assert_no_problems(problems: Problems) -> None:
+    found = problems.found()
+    assert not found, json.dumps(found, indent=2)
+
+
+def theme_rules(page: Page) -> int:
+    """Return the number of CSS rules the page got from the theme's style.css."""
+    return page.evaluate("""Array.from(document.styleSheets)
+        .filter((sheet) => (sheet.href || "").endsWith("/assets/style.css"))
+        .reduce((total, sheet) => total + sheet.cssRules.length, 0)""")
+
+
+def read_along(page: Page, events: list[EventData], index_url: str) -> None:
+    """From the index: an event, its first citation, back to the timeline, then a tag."""
+    page.goto(index_url)
+    strike = next(e for e in events if e["slug"] == STRIKE)
+    page.locator(f"#event-{STRIKE} .entry-title a").click()
+    expect(page).to_have_url(index_url.rsplit("/", 1)[0] + f"/events/{STRIKE}/index.html")
+    expect(page.locator("h1")).to_have_text(strike["title"])
+
+    page.locator(".event-body a.citation-link").first.click()
+    expect(page).to_have_url(re.compile(f"/events/{STRIKE}/index.html#source-1$"))
+    expect(page.locator("#source-1")).to_have_count(1)
+    expect(page.locator("#source-1")).to_be_in_viewport()
+
+    page.get_by_role("link", name="Back to the timeline").first.click()
+    expect(page).to_have_url(index_url.rsplit("/", 1)[0] + f"/index.html#event-{STRIKE}")
+    expect(page.locator(f"#event-{STRIKE}")).to_be_in_viewport()
+
+    page.locator(f"#event-{STRIKE} a.tag", has_text=TAG).click()
+    expect(page).to_have_url(index_url.rsplit("/", 1)[0] + f"/tags/{TAG}/index.html")
+    expect(page.locator("h1")).to_have_text(TAG)
+    expect(page.locator(".entry-title")).to_have_text(titles_tagged(events, TAG))
+
+
+def test_from_disk_a_reader_follows_an_event_its_source_and_a_tag(
+        www: tuple[Served, Path], example_events: list[EventData], page: Page,
+        problems: Problems) -> None:
+    read_along(page, example_events, (www[1] / "index.html").as_uri())
+    assert_no_problems(problems)
+
+
+def test_under_a_subpath_the_same_path_works_and_every_file_loads(
+        www: tuple[Served, Path], example_events: list[EventData], page: Page,
+        problems: Problems) -> None:
+    served, _ = www
+    loaded: list[str] = []
+    page.on("response", lambda response: loaded.append(response.url))
+    read_along(page, example_events, served.url + "sub/index.html")
+
+    for url in (served.url + "sub/", served.url + f"sub/events/{STRIKE}/index.html"):
+        page.goto(url)
+        assert theme_rules(page) > 50
+        assert page.evaluate("getComputedStyle(document.querySelector('.skip-link'))"
+                             ".position") == "absolute"  # the theme's CSS applies
+    expect(page.locator("h1")).to_contain_text("Makiivka")
+    for asset in ("sub/assets/style.css", "sub/assets/timeline.js"):
+        assert served.url + asset in loaded
+    page.goto(served.url + "sub/")
+    page.locator(".entry-title a").first.click()
+    expect(page).to_have_url(re.compile("^" + re.escape(served.url + "sub/events/")))
+    assert_no_problems(problems)
+
+
+def test_a_missing_page_under_a_subpath_gets_a_styled_404_with_working_links(
+        www: tuple[Served, Path], page: Page, problems: Problems) -> None:
+    served, site = www
+    missing = served.url + "sub/events/no-such-event/deeper/index.html"
+    problems.allowed_status.add(missing)
+    served.set_not_found(site / "404.html")
+    try:
+        response = page.goto(missing)
+        assert response is not None and response.status == 404
+        expect(page.locator("h1")).to_have_text("Page not found")
+        assert theme_rules(page) > 50
+        page.get_by_role("link", name="Go to the timeline").click()
+        expect(page).to_have_url(served.url + "sub/index.html")
+    finally:
+        served.set_not_found(None)
+    problems.console = [c for c in problems.console if missing not in c]
+    assert_no_problems(problems)
+
+
+def test_the_tag_filter_shows_only_the_events_of_a_tag(
+        www: tuple[Served, Path], example_events: list[EventData], page: Page,
+        problems: Problems) -> None:
+    served, _ = www
+    page.goto(served.url + "sub/index.html")
+    entries = page.locator(".timeline .entry")
+    visible = page.locator(".timeline .entry:visible .entry-title")
+    expect(page.locator("[data-filter]")).to_be_visible()
+    expect(entries).to_have_count(len(example_events))
+    everything = page.locator('[data-filter-tag=""]')
+    chip = page.locator(f'[data-filter-tag="{TAG}"]')
+    tagged = titles_tagged(example_events, TAG)
+    assert 0 < len(tagged) < len(example_events)
+
+    chip.click()
+    expect(visible).to_have_text(tagged)
+    expect(chip).to_have_attribute("aria-pressed", "true")
+    expect(everything).to_have_attribute("aria-pressed", "false")
+    expect(page.locator(".filter-status")).to_have_text(
+        f"Showing {len(tagged)} of {len(example_events)} events")
+    for section in page.locator(".timeline .month").all():  # no empty month is left showing
+        shown = section.locator(".entry:visible").count()
+        assert section.is_visible() == (shown > 0)
+
+    other = page.locator('[data-filter-tag="kremlin"]')
+    other.click()
+    expect(visible).to_have_text(titles_tagged(example_events, "kremlin"))
+    expect(chip).to_have_attribute("aria-pressed", "false")
+    other.click()  # pressing the pressed tag again shows everything
+    expect(visible).to_have_count(len(example_events))
+
+    chip.click()
+    everything.click()
+    expect(visible).to_have_text([e["title"] for e in example_events])
+    expect(everything).to_have_attribute("aria-pressed", "true")
+    expect(chip).to_have_attribute("aria-pressed", "false")
+    assert_no_problems(problems)
+
+
+def test_without_javascript_the_index_lists_everything_and_tags_are_links(
+        browser: Browser, www: tuple[Served, Path],
+        example_events: list[EventData]) -> None:
+    served, site = www
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = Problems().watch(context.new_page())
+        page.goto(served.url + "sub/index.html")
+        expect(page.locator(".entry-title")).to_have_text([e["title"] for e in example_events])
+        expect(page.locator(".timeline .entry:visible")).to_have_count(len(example_events))
+        expect(page.locator("[data-filter]")).to_be_hidden()
+        tags = page.locator(f"#event-{STRIKE} a.tag")
+        assert tags.count() == len(next(e for e in example_events
+                                        if e["slug"] == STRIKE)["tags"])
+        for link in tags.all():
+            href = link.get_attribute("href") or ""
+            assert href.startswith("tags/") and (site / href).is_file(), href
+        tags.filter(has_text=TAG).click()
+        expect(page).to_have_url(served.url + f"sub/tags/{TAG}/index.html")
+        expect(page.locator(".entry-title")).to_have_text(titles_tagged(example_events, TAG))
+    finally:
+        context.close()
+
+
+# --- TimelineJS3 -------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def timelinejs() -> Path:
+    """Return TimelineJS3's dist/ folder, installed from tests/timelinejs/package-lock.json."""
+    lock = json.loads((TIMELINEJS / "package-lock.json").read_text(encoding="utf-8"))
+    wanted = lock["packages"]["node_modules/@knight-lab/timelinejs"]["version"]
+    installed = TIMELINEJS_DIST.parent / "package.json"
+    if not installed.is_file() or \
+            json.loads(installed.read_text(encoding="utf-8"))["version"] != wanted:
+        npm = shutil.which("npm")
+        assert npm, "npm is needed to install TimelineJS3 (scripts/test installs it)"
+        result = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=TIMELINEJS,
+                                check=False, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert (TIMELINEJS_DIST / "js" / "timeline.js").is_file()
+    return TIMELINEJS_DIST
+
+
+EMBED = """\
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>TimelineJS3 reads timeline.json</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="tl/css/timeline.css">
+<script src="tl/js/timeline.js"></script>
+</head>
+<body>
+<div id="as-built" style="width: 1000px; height: 600px"></div>
+<div id="own-dates" style="width: 1000px; height: 600px"></div>
+<script>
+// font: null keeps TimelineJS from loading web fonts; script_path keeps it off its CDN.
+const options = {script_path: new URL("tl/js/", location.href).href, font: null};
+function show(id, data) {
+  return new Promise((resolve) => {
+    const timeline = new TL.Timeline(id, data, options);
+    timeline.on("loaded", () => resolve(timeline));
+  });
+}
+window.done = fetch("site/timeline.json").then((r) => r.json()).then(async (data) => {
+  // The same data without display_date: TimelineJS formats the dates itself.
+  // (Copied first: TimelineJS changes the data it is given.)
+  const own = structuredClone(data);
+  own.events.forEach((e) => { delete e.display_date; e.unique_id = "own-" + e.unique_id; });
+  await show("as-built", data);
+  await show("own-dates", own);
+  return true;
+});
+</script>
+</body>
+</html>
+"""
+
+
+@pytest.fixture(scope="module")
+def bc_site(tmp_path_factory: pytest.TempPathFactory, timelinejs: Path) -> Iterator[str]:
+    """Serve the example plus a BC event, and a page showing its timeline.json in TimelineJS."""
+    root = tmp_path_factory.mktemp("timelinejs")
+    project = root / "project"
+    shutil.copytree(REPO / "content", project / "content")
+    (project / "content" / "caesar.md").write_text(CAESAR, encoding="utf-8")
+    www = root / "www"
+    build(project, www / "site")
+    (www / "tl").symlink_to(timelinejs, target_is_directory=True)
+    (www / "embed.html").write_text(EMBED, encoding="utf-8")
+    with serve(www) as served:
+        yield served.url
+
+
+def test_timelinejs_shows_every_event_including_44_bc(
+        bc_site: str, page: Page, problems: Problems) -> None:
+    local = bc_site.rstrip("/")
+    outside: list[str] = []
+    page.route(lambda url: not url.startswith(local),
+               lambda route: (outside.append(route.request.url), route.abort()))
+    page.goto(bc_site + "embed.html")
+    assert page.evaluate("""Promise.race([window.done, new Promise((_, fail) => setTimeout(
+        () => fail(new Error("TimelineJS did not finish loading")), 10000))])""") is True
+    assert_no_problems(problems)
+    assert outside == []
+
+    response = page.request.get(bc_site + "site/timeline.json")
+    data = response.json()
+    caesar = next(e for e in data["events"] if e["unique_id"] == "caesar")
+    assert caesar["start_date"] == {"year": -44, "month": 3, "day": 15}
+    headlines = [e["text"]["headline"] for e in data["events"]]
+    assert len(headlines) == len(list((REPO / "content").glob("*.md"))) + 1
+
+    for embed in ("#as-built", "#own-dates"):
+        slides = page.locator(f"{embed} .tl-slide:not(.tl-slide-titleslide)")
+        expect(slides).to_have_count(len(headlines))
+        shown = page.locator(f"{embed} .tl-slide .tl-headline").all_text_contents()
+        assert set(headlines) <= {text.strip() for text in shown}
+        assert page.locator(f"{embed} .tl-timemarker").count() == len(headlines)
+    built = page.locator("#as-built #caesar .tl-headline-date").text_content() or ""
+    assert built == "15 March 44 BC"  # display_date, the site's own label
+    own = page.locator("#own-dates #own-caesar .tl-headline-date").text_content() or ""
+    assert "44" in own and ("BCE" in own or "BC" in own), own
+    assert "45" not in own, "TimelineJS counts no year 0: year -44 is 44 BCE"
+
+
+# --- Screenshots -------------------------------------------------------------------------
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_screenshots_of_the_index_and_an_event(
+        browser: Browser, www: tuple[Served, Path], tmp_path: Path, width: int) -> None:
+    served, _ = www
+    context = browser.new_context(viewport={"width": width, "height": 900},
+                                  device_scale_factor=1)
+    try:
+        page = context.new_page()
+        for name, path in (("index", "sub/index.html"),
+                           ("event", f"sub/events/{STRIKE}/index.html")):
+            page.goto(served.url + path)
+            overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+            assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
+            shot = tmp_path / f"{name}-{width}.png"
+            page.screenshot(path=shot, full_page=True)
+            data = shot.read_bytes()
+            assert len(data) > 10_000
+            shot_width, height = png_size(data)
+            assert shot_width == width and height >= 900
+    finally:
+        context.close()
