@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, MakeProject, event
+
 from timeline.build import build
 from timeline.errors import BuildError, UsageError
 from timeline.writer import MARKER

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import MakeProject, event
+
 from timeline.project import load_timeline
 
 
@@ -174,7 +174,8 @@ def test_crlf_and_bom_are_accepted(make_project: MakeProject) -> None:
      ["content/b.md:4: error: duplicate slug 'same': content/a.md has it too"]),
     ({"content/a.md": event("A"), "content/A.md": event("B")},
      ["content/a.md:1: error: duplicate slug 'a'"]),
-    ({"content/e.md": "---\ntitle: E\ndate: 2023\n---\n", "content/sources.yaml": "x: {publisher: y}"},
+    ({"content/e.md": "---\ntitle: E\ndate: 2023\n---\n",
+      "content/sources.yaml": "x: {publisher: y}"},
      ["content/sources.yaml:1: error: source 'x' has no title"]),
     ({"content/e.md": "---\ntitle: E\ndate: 2023\n---\n",
       "content/sources.yaml": "x:\n  title: X\n  url: javascript:alert(1)\n"},
@@ -185,7 +186,7 @@ def test_content_errors_name_file_and_line(make_project: MakeProject,
                                             expected: list[str]) -> None:
     found = problems(make_project(files))
     assert len(found) == len(expected), found
-    for message, prefix in zip(found, expected):
+    for message, prefix in zip(found, expected, strict=True):
         assert message.startswith(prefix), (message, prefix)
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import feedparser
 import pytest
-
 from conftest import MakeProject, event
+
 from timeline.build import build
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -11,9 +11,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import MakeProject, event
 from test_build import tree_digest
+
 from timeline.build import build
 from timeline.cli import main
 

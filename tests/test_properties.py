@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from pathlib import Path
-
 from html.parser import HTMLParser
+from pathlib import Path
 
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -21,7 +20,8 @@ from timeline.frontmatter import load_yaml, split_front_matter
 from timeline.markup import Renderer
 from timeline.project import load_timeline
 
-SETTINGS = settings(max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "150")), deadline=None, database=None,
+SETTINGS = settings(max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "150")),
+                    deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),

@@ -6,7 +6,7 @@ import html
 import json
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 from timeline.dates import DatePoint, EventDate, resolve_zone
@@ -22,7 +22,7 @@ def _json(data: Any) -> bytes:
     """Return JSON text: a list with one item per line (readable in diffs, and C-fast)."""
     if isinstance(data, list):
         items = ",\n".join(json.dumps(item, ensure_ascii=False) for item in data)
-        return f"[\n{items}\n]\n".encode("utf-8") if data else b"[]\n"
+        return f"[\n{items}\n]\n".encode() if data else b"[]\n"
     return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -78,7 +78,8 @@ def _tl_date(point: DatePoint, zone: tzinfo) -> dict[str, Any]:
     else:
         year = point.year
     out: dict[str, Any] = {"year": year if year > 0 else year - 1}
-    out.update((name, value) for name, value in zip(names, values) if value is not None)
+    out.update((name, value) for name, value in zip(names, values, strict=True)
+               if value is not None)
     return out
 
 
@@ -124,7 +125,7 @@ def _display(date: EventDate, zone_name: str) -> str:
 def _utc_text(seconds: int) -> str | None:
     """Return an RFC 3339 UTC timestamp, or None outside years 1-9999."""
     try:
-        return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     except (OverflowError, OSError, ValueError):
         return None
 

@@ -57,7 +57,8 @@ class Split:
 def split_front_matter(text: str, path: str) -> Split:
     """Cut text into front matter and body, or raise ContentError."""
     if not text.strip():
-        raise ContentError(path, 1, "empty file: an event needs front matter with a title and a date")
+        raise ContentError(path, 1,
+                           "empty file: an event needs front matter with a title and a date")
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
         raise ContentError(

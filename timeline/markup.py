@@ -115,7 +115,7 @@ class _CitationPattern(InlineProcessor):
             link.text = AtomicString(str(number))
         pieces.append("]")
         sup.text = AtomicString(pieces[0] + pieces[1])
-        for link, tail in zip(sup, pieces[2:]):
+        for link, tail in zip(sup, pieces[2:], strict=True):
             link.tail = AtomicString(tail)
         return sup, m.start(0), m.end(0)
 
