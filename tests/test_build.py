@@ -81,7 +81,7 @@ def test_events_json_shape(make_project: MakeProject, tmp_path: Path) -> None:
         "sources": [{"id": "article", "title": "Example article", "publisher": "Example News",
                      "author": None, "url": "https://example.org/article",
                      "archive": "https://archive.example.org/article", "date": "2023-01-05",
-                     "kind": None}],
+                     "kind": None, "file": None}],
         "path": "content/caesar.md",
     }
 
@@ -227,9 +227,11 @@ def test_rebuilds_are_byte_identical_across_seeds_zones_locales_and_file_order(
         project = tmp_path / f"p{index}"
         (project / "content").mkdir(parents=True)
         shutil.copy(REPO / "timeline.toml", project)
-        files = list(order(sorted((REPO / "content").iterdir())))
+        files = list(order(sorted(p for p in (REPO / "content").rglob("*") if p.is_file())))
         for path in files:  # creation order differs between copies
-            shutil.copy(path, project / "content" / path.name)
+            target = project / "content" / path.relative_to(REPO / "content")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, target)
         env = {**os.environ, "PYTHONHASHSEED": seed, "TZ": tz, "LANG": lang, "LC_ALL": lang}
         result = run("build", project, env=env)
         assert result.returncode == 0, result.stderr
@@ -242,3 +244,24 @@ def test_malformed_source_date_epoch_is_a_clear_error(make_project: MakeProject)
     result = run("build", project, env={**os.environ, "SOURCE_DATE_EPOCH": "yesterday"})
     assert result.returncode == 2
     assert "SOURCE_DATE_EPOCH" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_copy_of_a_source_is_published_and_linked(make_project: MakeProject) -> None:
+    project = make_project({
+        "content/e.md": event(body="Says so [@letter, p. 2]."),
+        "content/documents/letter.pdf": b"%PDF-1.4",
+    }, sources="letter:\n  title: A letter\n  file: documents/letter.pdf\n")
+    result = build(project)
+    site = project / "site"
+    assert (site / "documents" / "letter.pdf").read_bytes() == b"%PDF-1.4"
+    page = (site / "events" / "e" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../documents/letter.pdf"' in page
+    item = json.loads((site / "events.json").read_text())[0]
+    assert item["sources"][0]["file"] == "documents/letter.pdf"
+    assert result.timeline.events[0].notes[0].source.file == "documents/letter.pdf"
+
+
+def test_the_example_ships_the_article_it_cites(example_site: Path) -> None:
+    copy = example_site / "documents" / "article-2023-01-05.txt"
+    assert copy.read_bytes() == (REPO.parent / "shared" / "source-article.txt").read_bytes() \
+        if (REPO.parent / "shared" / "source-article.txt").is_file() else copy.is_file()

@@ -42,6 +42,9 @@ def _check_sources(timeline: Timeline, report: Report) -> None:
         if source.url and not source.archive:
             report.warn(source.path, source.line, f"source '{source.id}' has a url but no "
                         "archive: add an archived copy so the source stays checkable")
+        if not (source.url or source.archive or source.file):
+            report.warn(source.path, source.line, f"source '{source.id}' has no url, archive "
+                        "or file: readers cannot check it (add a copy with 'file' if you can)")
 
 
 def _check_body_links(project: Path, timeline: Timeline, site_files: set[str],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -10,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from timeline.attachments import AttachmentError, attachment_path
 from timeline.citations import scan_citations
 from timeline.config import Config
 from timeline.dates import DateError, EventDate, parse_date, parse_event_date, resolve_zone
@@ -17,7 +17,7 @@ from timeline.errors import ContentError, Report, did_you_mean
 from timeline.links import scan_xrefs
 from timeline.markup import Renderer
 from timeline.model import Event, Media, Note, Source
-from timeline.reader import CONTENT_DIR, SourceFile
+from timeline.reader import SourceFile
 from timeline.sources import parse_source
 
 FIELDS = ("title", "date", "end", "slug", "timezone", "tags", "location", "summary",
@@ -122,7 +122,7 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
     draft = fields.flag("draft")
     note = fields.text("note")
     media = _media(fields, project)
-    listed = _listed_sources(fields, registry, slug or "event")
+    listed = _listed_sources(fields, registry, slug or "event", project)
     available = {**registry, **{s.id: s for s in listed}}
     _check_citations(file.path, file.body, file.body_line, available, report)
     if note:
@@ -236,32 +236,21 @@ def _media(fields: _Fields, project: Path | None) -> Media | None:
 
 def _media_src(fields: _Fields, src: str, project: Path | None) -> str | None:
     """Return media's site path (src is relative to the event file), or a web URL as is."""
-    if re.match(r"^https?://", src, re.IGNORECASE):
-        return src
-    if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.IGNORECASE) or src.startswith("/"):
-        fields.error(f"media src '{src}' must be a file beside the event or an http(s) URL",
+    try:
+        return attachment_path("media src", src, fields.file.path, project)
+    except AttachmentError as error:
+        message = str(error)
+        fields.error(f"media {message}" if message.startswith("file") else message,
                      "media", "src")
         return None
-    if "#" in src or "?" in src:
-        fields.error(f"media src '{src}' has '#' or '?', which a URL reads as the end of a "
-                     "file name: rename the file", "media", "src")
-        return None
-    folder = posixpath.dirname(fields.file.path)
-    in_project = posixpath.normpath(posixpath.join(folder, src))
-    if not in_project.startswith(CONTENT_DIR + "/"):
-        fields.error(f"media src '{src}' points outside {CONTENT_DIR}/", "media", "src")
-        return None
-    if project is not None and not (project / in_project).is_file():
-        fields.error(f"media file not found: {in_project}", "media", "src")
-        return None
-    return in_project.removeprefix(CONTENT_DIR + "/")
 
 
 def _opt(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def _listed_sources(fields: _Fields, registry: Mapping[str, Source], slug: str) -> list[Source]:
+def _listed_sources(fields: _Fields, registry: Mapping[str, Source], slug: str,
+                    project: Path | None) -> list[Source]:
     value = fields.file.meta.value.get("sources")
     if value is None:
         return []
@@ -286,7 +275,7 @@ def _listed_sources(fields: _Fields, registry: Mapping[str, Source], slug: str) 
             try:
                 listed.append(parse_source(source_id or f"{slug}-{index + 1}", item,
                                            fields.file.meta, ("sources", index),
-                                           fields.file.path))
+                                           fields.file.path, project))
             except ContentError as error:
                 fields.report.add(error)
         else:

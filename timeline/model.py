@@ -23,6 +23,7 @@ class Source:
     archive: str | None = None
     accessed: str | None = None
     kind: str | None = None
+    file: str | None = None  # site path of a copy kept with the timeline
     path: str = ""
     line: int = 0
 

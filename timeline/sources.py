@@ -6,13 +6,15 @@ import re
 from pathlib import Path
 from typing import Any
 
+from timeline.attachments import AttachmentError, attachment_path
 from timeline.citations import KEY
 from timeline.errors import ContentError, Report, did_you_mean
 from timeline.frontmatter import YamlDoc, load_yaml
 from timeline.model import Source
 
 REGISTRY = "sources.yaml"
-FIELDS = ("title", "publisher", "author", "date", "url", "archive", "accessed", "kind")
+FIELDS = ("title", "publisher", "author", "date", "url", "archive", "accessed", "kind",
+          "file")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
@@ -39,7 +41,8 @@ def load_registry(content: Path, rel_content: str, report: Report) -> dict[str, 
     sources = {}
     for source_id, entry in doc.value.items():
         try:
-            sources[source_id] = parse_source(source_id, entry, doc, (source_id,), rel)
+            sources[source_id] = parse_source(source_id, entry, doc, (source_id,), rel,
+                                              content.parent)
         except ContentError as error:
             report.add(error)  # keep the id known, so citing it is not a second error
             sources[source_id] = Source(id=source_id, title=source_id, path=rel,
@@ -48,8 +51,12 @@ def load_registry(content: Path, rel_content: str, report: Report) -> dict[str, 
 
 
 def parse_source(source_id: str, entry: Any, doc: YamlDoc, at: tuple[str | int, ...],
-                 path: str) -> Source:
-    """Return a checked Source from its YAML mapping, or raise ContentError."""
+                 path: str, project: Path | None = None) -> Source:
+    """Return a checked Source from its YAML mapping, or raise ContentError.
+
+    `file` names a copy of the source kept with the timeline (a PDF, a text),
+    relative to the file that declares it (path); it is published beside it.
+    """
     line = doc.line(*at)
     if not KEY.match(source_id):
         raise ContentError(path, line, f"invalid source id '{source_id}': use letters, digits, "
@@ -72,6 +79,11 @@ def parse_source(source_id: str, entry: Any, doc: YamlDoc, at: tuple[str | int, 
         if key in ("url", "archive") and not _URL.match(value.strip()):
             raise ContentError(path, key_line, f"{key} of source '{source_id}' must be an "
                                f"http(s) URL, not '{value}'")
+        if key == "file":
+            try:
+                value = attachment_path("file", value.strip(), path, project, web=False)
+            except AttachmentError as error:
+                raise ContentError(path, key_line, f"source '{source_id}': {error}") from None
         values[key] = value.strip()
     if not values.get("title"):
         raise ContentError(path, line, f"source '{source_id}' has no title")

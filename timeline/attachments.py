@@ -1,0 +1,39 @@
+"""Files that content points to (media, local copies of sources): where they are in the site."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+
+from timeline.reader import CONTENT_DIR
+
+_WEB = re.compile(r"^https?://", re.IGNORECASE)
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+
+class AttachmentError(ValueError):
+    """A file reference that cannot be published; the message is for the author."""
+
+
+def attachment_path(what: str, src: str, referrer: str, project: Path | None,
+                    *, web: bool = True) -> str:
+    """Return the site path of a file named relative to referrer (a project path).
+
+    With web, an http(s) URL is returned as it is. The file must exist and stay
+    inside content/, which is copied to the site root.
+    """
+    if web and _WEB.match(src):
+        return src
+    if _SCHEME.match(src) or src.startswith("/"):
+        where = "a file beside it or an http(s) URL" if web else "a file beside it"
+        raise AttachmentError(f"{what} '{src}' must be {where}")
+    if "#" in src or "?" in src:
+        raise AttachmentError(f"{what} '{src}' has '#' or '?', which a URL reads as the end "
+                              "of a file name: rename the file")
+    in_project = posixpath.normpath(posixpath.join(posixpath.dirname(referrer), src))
+    if not in_project.startswith(CONTENT_DIR + "/"):
+        raise AttachmentError(f"{what} '{src}' points outside {CONTENT_DIR}/")
+    if project is not None and not (project / in_project).is_file():
+        raise AttachmentError(f"file not found: {in_project}")
+    return in_project.removeprefix(CONTENT_DIR + "/")
