@@ -241,6 +241,16 @@ def test_above_the_limit_the_index_is_an_overview_of_year_pages(big_project: Pat
     assert len(slugs) == len([e for e in timeline.events if e.date.start.year == 2004]) > 0
     problems = broken_links(output, None)
     assert not problems, "\n".join(problems[:20])
+    tag_page = (output / "tags" / "odd" / "index.html").read_text(encoding="utf-8")
+    assert "entries-compact" in tag_page and "entry-summary" not in tag_page
+
+
+def test_below_the_limit_tag_pages_show_full_entries(make_project: MakeProject,
+                                                     tmp_path: Path) -> None:
+    project = make_project({"content/e.md": event(tags="[odd]", body="Summary [@article].")})
+    build(project, tmp_path / "site")
+    tag_page = (tmp_path / "site" / "tags" / "odd" / "index.html").read_text(encoding="utf-8")
+    assert "entry-summary" in tag_page and "entries-compact" not in tag_page
 
 
 # --- The url function of a page ----------------------------------------------------------
