@@ -67,7 +67,8 @@ def _without_build(runs: int) -> list[float]:
     import threading
 
     sys.path.insert(0, str(REPO))
-    from timeline.server import Preview, PreviewServer
+    from timeline.preview import Preview
+    from timeline.server import PreviewServer
     from timeline.watcher import Debouncer, Watcher
 
     with tempfile.TemporaryDirectory() as tmp:

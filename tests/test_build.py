@@ -265,3 +265,9 @@ def test_the_example_ships_the_article_it_cites(example_site: Path) -> None:
     copy = example_site / "documents" / "article-2023-01-05.txt"
     assert copy.read_bytes() == (REPO.parent / "shared" / "source-article.txt").read_bytes() \
         if (REPO.parent / "shared" / "source-article.txt").is_file() else copy.is_file()
+
+
+def test_a_copied_file_may_not_overwrite_a_page(make_project: MakeProject) -> None:
+    project = make_project({"content/e.md": event(), "static/tags/index.html": "mine"})
+    with pytest.raises(UsageError, match="would overwrite a page: tags/index.html"):
+        build(project)

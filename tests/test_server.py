@@ -23,25 +23,28 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
+import jinja2
 import pytest
 import tornado.websocket
 import yaml
 from conftest import REPO
 from markupsafe import escape
 
+from timeline.build import build
 from timeline.errors import BuildError, ContentError, Diagnostic, TimelineError
-from timeline.server import (
+from timeline.preview import (
+    MemoryBytecodeCache,
     Preview,
-    PreviewServer,
-    ServeError,
-    exposure_warning,
     inject,
-    listen,
     reload_snippet,
+    site_builder,
     site_path,
 )
+from timeline.server import PreviewServer, ServeError, exposure_warning, listen
+from timeline.theme import default_theme_dir
 from timeline.watcher import Debouncer, Watcher, is_editor_file
 from timeline.writer import MARKER, write_site
 
@@ -416,6 +419,56 @@ def poll(condition: Callable[[], object], timeout: float, interval: float = 0.02
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {condition}")
         time.sleep(interval)
+
+
+# -- rebuilding with a template cache --------------------------------------------------
+
+
+@pytest.fixture
+def compiled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Return the names of the templates Jinja compiles from now on, in order."""
+    names: list[str] = []
+    compile_template = jinja2.Environment.compile
+
+    def counting(env: jinja2.Environment, source: str, name: str | None = None,
+                 *args: Any, **kwargs: Any) -> Any:
+        names.append(name or "")
+        return compile_template(env, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    return names
+
+
+def test_a_template_edited_between_builds_sharing_a_cache_is_recompiled(
+        example: Path, tmp_path: Path, compiled: list[str]) -> None:
+    own = example / "templates"
+    own.mkdir()
+    base = (default_theme_dir() / "base.html").read_text(encoding="utf-8")
+    (own / "base.html").write_text(base.replace("</body>", "<p>Before the edit</p></body>"),
+                                   encoding="utf-8")
+    cache, output = MemoryBytecodeCache(), tmp_path / "out"
+    build(example, output, bytecode_cache=cache)
+    assert "base.html" in compiled and "event.html" in compiled
+    page = output / "events" / "makiivka-strike" / "index.html"
+    assert "Before the edit" in page.read_text(encoding="utf-8")
+
+    compiled.clear()
+    (own / "base.html").write_text(base.replace("</body>", "<p>After the edit</p></body>"),
+                                   encoding="utf-8")
+    build(example, output, bytecode_cache=cache)
+    assert compiled == ["base.html"]  # only the edited template; the rest came from the cache
+    text = page.read_text(encoding="utf-8")
+    assert "After the edit" in text and "Before the edit" not in text
+
+
+def test_the_serve_builder_compiles_each_template_once(example: Path, tmp_path: Path,
+                                                        compiled: list[str]) -> None:
+    builder = site_builder(example)
+    builder(tmp_path / "out")
+    assert compiled
+    compiled.clear()
+    builder(tmp_path / "out")
+    assert compiled == []
 
 
 # -- the real command ---------------------------------------------------------------------

@@ -16,8 +16,8 @@ from timeline.exports import atom_feed, events_json, sitemap, timelinejs_json
 from timeline.model import Timeline
 from timeline.project import load_timeline
 from timeline.reader import CONTENT_DIR, EVENT_SUFFIX
-from timeline.sources import REGISTRY
 from timeline.site import date_filters, plan_pages, render_pages
+from timeline.sources import REGISTRY
 from timeline.theme import explain_missing, make_environment, theme_dirs
 from timeline.writer import check_output, write_site
 
@@ -49,7 +49,8 @@ class BuildResult:
 
 def build(project: Path, output: Path | None = None, *, drafts: bool = False,
           base_url: str | None = None, strict: bool = False,
-          environ: Mapping[str, str] | None = None) -> BuildResult:
+          environ: Mapping[str, str] | None = None,
+          bytecode_cache: jinja2.BytecodeCache | None = None) -> BuildResult:
     """Build the site of project into output; on any error the old site is left as it was."""
     started = time.perf_counter()
     epoch = source_date_epoch(os.environ if environ is None else environ)
@@ -62,19 +63,24 @@ def build(project: Path, output: Path | None = None, *, drafts: bool = False,
     if strict and report.warnings:
         report.promote_warnings()
     report.raise_if_errors()
-    files, pages = render_site(project, timeline, epoch)
+    files, pages = render_site(project, timeline, epoch, bytecode_cache=bytecode_cache)
     write_site(output, files)
     return BuildResult(timeline, report, pages, len(files), time.perf_counter() - started)
 
 
-def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None = None
+def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None = None, *,
+                bytecode_cache: jinja2.BytecodeCache | None = None
                 ) -> tuple[dict[str, bytes | Path], int]:
     """Return every file of the site (bytes, or a path to copy) and the number of pages."""
     env = make_environment(project, language=timeline.config.language,
-                           filters=date_filters())
+                           filters=date_filters(), bytecode_cache=bytecode_cache)
     pages = plan_pages(timeline)
     files: dict[str, bytes | Path] = {}
     files.update(_copied(project))
+    clashes = sorted(page.dest for page in pages if page.dest in files)
+    if clashes:
+        raise UsageError(f"a copied file would overwrite a page: {', '.join(clashes[:5])}; "
+                         "rename or move it in content/ or static/")
     try:
         files.update(render_pages(env, timeline, pages))
     except jinja2.TemplateNotFound as error:

@@ -6,7 +6,7 @@ import enum
 import re
 import warnings
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as du_parser
@@ -126,7 +126,7 @@ class Zone:
     def _check_exists(self, local: datetime) -> None:
         """Refuse a wall time skipped or repeated by a daylight-saving change."""
         wall = local.replace(tzinfo=None)
-        if local.astimezone(timezone.utc).astimezone(local.tzinfo).replace(tzinfo=None) != wall:
+        if local.astimezone(UTC).astimezone(local.tzinfo).replace(tzinfo=None) != wall:
             raise DateError(f"{wall:%Y-%m-%d %H:%M} does not exist in {self.name} (the clocks "
                             "went forward): check the time, or give an offset")
         if local.utcoffset() != local.replace(fold=1).utcoffset():

@@ -15,7 +15,12 @@ from timeline.dates import DateError, DatePoint, EventDate, parse_date
 from timeline.event import slugify
 from timeline.model import Event, Note, Source, Timeline
 from timeline.urls import (
-    absolute_url, event_path, relative_url, source_path, tag_path, year_path,
+    absolute_url,
+    event_path,
+    relative_url,
+    source_path,
+    tag_path,
+    year_path,
 )
 
 _WEB_URL = re.compile(r"^https?://", re.IGNORECASE)

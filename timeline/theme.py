@@ -49,8 +49,13 @@ def load_catalogue(project: Path, language: str) -> dict[str, str]:
 
 
 def make_environment(project: Path, *, language: str = "en",
-                     filters: dict[str, Callable[..., Any]] | None = None) -> jinja2.Environment:
-    """Return a strict, autoescaping environment over the project's and default templates."""
+                     filters: dict[str, Callable[..., Any]] | None = None,
+                     bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """Return a strict, autoescaping environment over the project's and default templates.
+
+    A bytecode_cache shared between environments saves compiling unchanged
+    templates again (Jinja compares each template's source with the cached one).
+    """
     dirs = theme_dirs(project)
     default = jinja2.FileSystemLoader(str(dirs[-1]))
     loader = jinja2.ChoiceLoader([
@@ -65,6 +70,7 @@ def make_environment(project: Path, *, language: str = "en",
         lstrip_blocks=True,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
+        bytecode_cache=bytecode_cache,
     )
     catalogue = load_catalogue(project, language)
 
