@@ -130,7 +130,8 @@ class Zone:
             raise DateError(f"{wall:%Y-%m-%d %H:%M} does not exist in {self.name} (the clocks "
                             "went forward): check the time, or give an offset")
         if local.utcoffset() != local.replace(fold=1).utcoffset():
-            first, second = (_offset_text(int(d.utcoffset().total_seconds() // 60))
+            first, second = (_offset_text(int((d.utcoffset() or timedelta()).total_seconds()
+                                              // 60))
                              for d in (local, local.replace(fold=1)))
             raise DateError(f"{wall:%Y-%m-%d %H:%M} happened twice in {self.name} (the clocks "
                             f"went back): give the offset, {first} or {second}")
@@ -404,9 +405,9 @@ def _parse_human(text: str, raw: str) -> _Fields:
         raise DateError(f"invalid date '{raw}': write times as hh:mm or hh:mm:ss")
     if (offset or zone) and not written["hour"]:
         raise DateError(f"invalid date '{raw}': a time zone needs a time, e.g. 14:30 UTC")
-    return _Fields(first.year, *(getattr(first, name) if written[name] else None
-                                 for name in ("month", "day", "hour", "minute", "second")),
-                   offset=offset, zone=zone)
+    kept = {name: getattr(first, name) if written[name] else None
+            for name in ("month", "day", "hour", "minute", "second")}
+    return _Fields(first.year, **kept, offset=offset, zone=zone)
 
 
 def _weekday_of(year: int, month: int, day: int) -> int:
@@ -436,13 +437,13 @@ def _build(raw: str, f: _Fields, default: Zone, approximate: bool, uncertain: bo
         if not 1 <= f.day <= length:
             month = f"{MONTH_NAMES[f.month - 1]} {_year_label(f.year)}"
             raise fail(f"day must be 1-{length} in {month}")
-    qualifiers = {"approximate": approximate, "uncertain": uncertain}
     if f.hour is not None and f.day is None:
         raise fail("a time needs a full date with a day")
     if f.hour is None or f.minute is None or f.month is None or f.day is None:
         precision = Precision.DAY if f.day is not None else (
             Precision.MONTH if f.month is not None else Precision.YEAR)
-        return DatePoint(f.year, f.month, f.day, precision=precision, **qualifiers)
+        return DatePoint(f.year, f.month, f.day, precision=precision,
+                         approximate=approximate, uncertain=uncertain)
     if not 1 <= f.year <= 9999:
         raise fail("times can only be given for years 1-9999")
     if f.hour > 23 or f.minute > 59 or (f.second or 0) > 59:
@@ -461,7 +462,7 @@ def _build(raw: str, f: _Fields, default: Zone, approximate: bool, uncertain: bo
             raise fail(str(error)) from None
     precision = Precision.SECOND if f.second is not None else Precision.MINUTE
     return DatePoint(f.year, f.month, f.day, f.hour, f.minute, f.second, precision,
-                     offset, zone_label, **qualifiers)
+                     offset, zone_label, approximate=approximate, uncertain=uncertain)
 
 
 def _check_order(date_order: str | None) -> str | None:

@@ -83,7 +83,8 @@ class _Fields:
 
 
 def _kind(value: Any) -> str:
-    return {list: "list", dict: "mapping"}.get(type(value), "value")
+    names: dict[type, str] = {list: "list", dict: "mapping"}
+    return names.get(type(value), "value")
 
 
 def slug_of_path(path: str) -> str:

@@ -64,11 +64,12 @@ def load_timeline(project: Path, *, drafts: bool = False, config: Config | None 
 def _titles(files: list[SourceFile], drafts: bool) -> tuple[dict[str, str], frozenset[str]]:
     """Return the title of every published event by slug, and the slugs left unpublished."""
     titles: dict[str, str] = {}
-    unpublished = set()
+    unpublished: set[str] = set()
     for file in files:
         meta = file.meta.value if isinstance(file.meta.value, dict) else {}
         title = meta.get("title")
-        slug = meta.get("slug") if isinstance(meta.get("slug"), str) else slug_of_path(file.path)
+        written = meta.get("slug")
+        slug = written if isinstance(written, str) else slug_of_path(file.path)
         if meta.get("draft") == "true" and not drafts:
             unpublished.add(slug)
         else:

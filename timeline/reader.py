@@ -26,7 +26,7 @@ class SourceFile:
 def find_event_files(project: Path) -> list[Path]:
     """Return every event file under project/content, in a stable order."""
     content = project / CONTENT_DIR
-    found = []
+    found: list[Path] = []
     for folder, dirs, files in os.walk(content):
         dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
         found.extend(Path(folder) / name for name in files
