@@ -112,3 +112,15 @@ def test_no_clock_time_in_the_output(make_project: MakeProject, tmp_path: Path) 
     os.utime(project / "content" / "e.md", (0, 0))
     build(project, tmp_path / "b", environ={})
     assert (tmp_path / "a" / "feed.xml").read_bytes() == (tmp_path / "b" / "feed.xml").read_bytes()
+
+
+def test_exported_text_keeps_its_citations_meaningful(make_project: MakeProject,
+                                                      tmp_path: Path) -> None:
+    project = make_project({"content/e.md": event(body="Claim [@article].")})
+    build(project, tmp_path / "a", environ={})
+    (item,) = json.loads((tmp_path / "a" / "timeline.json").read_text())["events"]
+    assert 'href="events/e/index.html#source-1"' in item["text"]["text"]
+    assert "Example article" in item["text"]["text"]  # the source list travels with the text
+    build(project, tmp_path / "b", base_url="https://example.org/", environ={})
+    feed = (tmp_path / "b" / "feed.xml").read_text(encoding="utf-8")
+    assert "https://example.org/events/e/index.html#source-1" in feed

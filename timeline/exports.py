@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
+from timeline.config import Config
 from timeline.dates import DatePoint, EventDate, resolve_zone
 from timeline.model import Event, Source, Timeline
 from timeline.urls import absolute_url, event_path
@@ -90,14 +91,15 @@ def timelinejs_json(timeline: Timeline) -> bytes:
     times are exported in the site's zone, and display_date says which. Its
     years have no year 0 (-44 is 44 BCE), so astronomical years are shifted.
     """
-    site_zone = resolve_zone(timeline.config.timezone)
+    config = timeline.config
+    site_zone = resolve_zone(config.timezone)
     zone_name, zone = site_zone.name, site_zone.tzinfo()
     events = []
     for event in timeline.events:
         item: dict[str, Any] = {
             "start_date": _tl_date(event.date.start, zone),
             "display_date": _display(event.date, zone_name),
-            "text": {"headline": event.title, "text": event.body_html},
+            "text": {"headline": event.title, "text": _standalone_html(event, config)},
             "unique_id": event.slug,
         }
         if event.date.end is not None:
@@ -113,6 +115,19 @@ def timelinejs_json(timeline: Timeline) -> bytes:
         "title": {"text": {"headline": config.title, "text": config.description}},
         "events": events,
     })
+
+
+def _standalone_html(event: Event, config: Config) -> str:
+    """Return an event's body with its source list, for use outside its own page.
+
+    Citation links point into the event's page (absolute with base_url, else
+    from the site root), and the sources follow, so '[1]' means something
+    wherever TimelineJS or a feed reader shows the text.
+    """
+    page = (absolute_url(config.base_url, event_path(event.slug), pretty=config.pretty_urls)
+            if config.base_url else event_path(event.slug))
+    return event.body_html.replace('href="#source-', f'href="{page}#source-') + \
+        _sources_html(event)
 
 
 def _display(date: EventDate, zone_name: str) -> str:
@@ -177,7 +192,7 @@ def atom_feed(timeline: Timeline, source_date_epoch: int | None = None) -> bytes
         if event.summary:
             _sub(entry, "summary", f"{event.date.label()}: {event.summary}")
         content = ET.SubElement(entry, "content", {"type": "html", "xml:base": url})
-        content.text = _clean_xml(event.body_html + _sources_html(event))
+        content.text = _clean_xml(_standalone_html(event, config))
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
 

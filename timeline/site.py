@@ -11,7 +11,7 @@ from typing import Any
 
 import jinja2
 
-from timeline.dates import DateError, DatePoint, EventDate, parse_date
+from timeline.dates import MONTH_NAMES, DateError, DatePoint, EventDate, parse_date
 from timeline.event import slugify
 from timeline.model import Event, Note, Source, Timeline
 from timeline.urls import (
@@ -24,8 +24,6 @@ from timeline.urls import (
 )
 
 _WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 FULL_INDEX_LIMIT = 300  # above this many events the index is an overview of year pages
 
 
@@ -120,7 +118,7 @@ def group_by_year(events: tuple[Event, ...]) -> tuple[YearGroup, ...]:
         years.setdefault(start.year, {}).setdefault(start.month, []).append(event)
     return tuple(
         YearGroup(year, year_label(year), tuple(
-            MonthGroup(month, f"{MONTHS[month - 1]} {year_label(year)}" if month
+            MonthGroup(month, f"{MONTH_NAMES[month - 1]} {year_label(year)}" if month
                        else year_label(year), tuple(evs))
             for month, evs in sorted(months.items(), key=lambda item: item[0] or 0)
         ), year_path(year))
