@@ -1,4 +1,4 @@
-"""Specification of timeline.dates: the accepted date forms, labels, ordering and errors."""
+"""Specification of dates, dateparse and zones: accepted forms, labels, ordering, errors."""
 
 from __future__ import annotations
 
@@ -10,16 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timeline.dates import (
-    DateError,
-    DatePoint,
-    EventDate,
-    Precision,
-    Zone,
-    parse_date,
-    parse_event_date,
-    resolve_zone,
-)
+from timeline.dateparse import parse_date, parse_event_date
+from timeline.dates import DateError, DatePoint, EventDate, Precision
+from timeline.zones import Zone, resolve_zone
 
 P = Precision
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

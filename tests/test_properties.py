@@ -13,7 +13,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from timeline.dates import DateError, parse_date
+from timeline.dateparse import parse_date
+from timeline.dates import DateError
 from timeline.errors import ContentError
 from timeline.exports import events_json
 from timeline.frontmatter import load_yaml, split_front_matter

@@ -10,7 +10,7 @@ from test_validation import broken_links, parse_file, resolve_link
 
 from timeline.build import build
 from timeline.config import Config
-from timeline.dates import parse_event_date
+from timeline.dateparse import parse_event_date
 from timeline.model import Event, Note, Source, Timeline
 from timeline.project import load_timeline
 from timeline.site import (

@@ -8,7 +8,9 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from timeline.dates import DateError
 from timeline.errors import ContentError, did_you_mean
+from timeline.zones import resolve_zone
 
 CONFIG_FILE = "timeline.toml"
 
@@ -77,8 +79,6 @@ def _validate(data: dict[str, Any], text: str) -> Config:
 
 
 def _check_zone(name: str, line: int) -> None:
-    from timeline.dates import DateError, resolve_zone
-
     try:
         resolve_zone(name)
     except DateError as error:

@@ -12,13 +12,15 @@ from typing import Any
 from timeline.attachments import AttachmentError, attachment_path
 from timeline.citations import scan_citations
 from timeline.config import Config
-from timeline.dates import DateError, EventDate, parse_date, parse_event_date, resolve_zone
+from timeline.dateparse import parse_date, parse_event_date
+from timeline.dates import DateError, EventDate
 from timeline.errors import ContentError, Report, did_you_mean
 from timeline.links import scan_xrefs
 from timeline.markup import Renderer
 from timeline.model import Event, Media, Note, Source
 from timeline.reader import SourceFile
 from timeline.sources import parse_source
+from timeline.zones import resolve_zone
 
 FIELDS = ("title", "date", "end", "slug", "timezone", "tags", "location", "summary",
           "draft", "note", "sources", "media", "updated")

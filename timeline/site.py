@@ -11,7 +11,8 @@ from typing import Any
 
 import jinja2
 
-from timeline.dates import MONTH_NAMES, DateError, DatePoint, EventDate, parse_date
+from timeline.dateparse import parse_date
+from timeline.dates import MONTH_NAMES, DateError, DatePoint, EventDate, year_label
 from timeline.event import slugify
 from timeline.model import Event, Note, Source, Timeline
 from timeline.urls import (
@@ -103,11 +104,6 @@ class BackLink:
 
     anchor: str
     label: str
-
-
-def year_label(year: int) -> str:
-    """Return a year as readers write it: 2023, 44 BC."""
-    return str(year) if year > 0 else f"{1 - year} BC"
 
 
 def group_by_year(events: tuple[Event, ...]) -> tuple[YearGroup, ...]:

@@ -1,0 +1,247 @@
+"""Read dates as authors write them: strict ISO/EDTF forms, and human forms behind checks.
+
+ISO forms go through a grammar of our own; dateutil reads human forms
+(`4 January 2023`) but is parsed twice with different defaults, so that only
+the fields really written count, and its leniencies (a dropped minus, a
+month-first guess, an ignored zone) are refused before they can happen.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from dateutil import parser as du_parser
+from dateutil.parser import UnknownTimezoneWarning
+
+from timeline.dates import (
+    MONTH_NAMES,
+    WEEKDAY_NAMES,
+    DateError,
+    DatePoint,
+    EventDate,
+    Precision,
+    days_in_month,
+    offset_label,
+    weekday_of,
+    year_label,
+)
+from timeline.zones import Zone, parse_offset, resolve_zone
+
+_ISO_TIME = (r"(?P<hour>\d{HOUR}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+             r"(?:\s*(?P<offset>Z|[+-]\d{2}:?\d{2})|\s+(?P<zone>[A-Za-z][\w/+-]*))?")
+_ISO = re.compile(r"(?P<year>-?\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2})(?:[T ]"
+                  + _ISO_TIME.replace("HOUR", "2") + r")?)?)?")
+_ISO_LIKE = re.compile(r"-?\d+(?:-|$)")
+_NUMERIC = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d+)"
+                      r"(?P<rest>.*)")
+_NUMERIC_TIME = re.compile(r"(?:T|,?\s+)" + _ISO_TIME.replace("HOUR", "1,2"))
+_HUMAN_TZ = re.compile(r"(?P<body>.*\d:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?)"
+                       r"(?:\s*(?P<offset>Z|[+-]\d{2}:?\d{2})|\s+(?P<zone>[A-Za-z][\w/+-]*))")
+_CIRCA = re.compile(r"(?:circa\b|ca\.|c\.)\s*", re.IGNORECASE)
+_BC_SUFFIX = re.compile(r"\b(?:BCE?|B\.C\.(?:E\.)?)$", re.IGNORECASE)
+_DEFAULTS = (datetime(2000, 1, 1, 0, 0, 0), datetime(2004, 3, 2, 1, 1, 1))
+_WEEKDAY = re.compile(r"\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", re.IGNORECASE)
+_HINT = "write e.g. 2023-01-04, 2023-01-04T14:30, September 2022 or 4 January 2023"
+
+
+@dataclass(frozen=True)
+class _Fields:
+    """The fields an author wrote, before validation."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+    hour: int | None = None
+    minute: int | None = None
+    second: int | None = None
+    offset: str | None = None
+    zone: str | None = None
+
+
+def _int(text: str | None) -> int | None:
+    """Convert an optional digit string to int."""
+    return int(text) if text is not None else None
+
+
+def _with_time(fields: _Fields, match: re.Match[str]) -> _Fields:
+    """Add the time-of-day groups of a regex match to the fields."""
+    return replace(fields, hour=_int(match["hour"]), minute=_int(match["minute"]),
+                   second=_int(match["second"]), offset=match["offset"], zone=match["zone"])
+
+
+def _parse_iso(text: str) -> _Fields | None:
+    """Read the strict ISO/EDTF forms; None if the text is not one."""
+    match = _ISO.fullmatch(text)
+    if match is None:
+        return None
+    return _with_time(_Fields(int(match["year"]), _int(match["month"]), _int(match["day"])), match)
+
+
+def _parse_numeric(text: str, raw: str, date_order: str | None) -> _Fields | None:
+    """Read numeric dates such as 04/01/2023 or 4.1.2023, refusing ambiguous ones."""
+    match = _NUMERIC.fullmatch(text)
+    if match is None:
+        return None
+    if len(match["year"]) != 4:
+        raise DateError(f"invalid date '{raw}': write the year with four digits "
+                        f"(a two-digit year leaves the century ambiguous)")
+    a, b = int(match["a"]), int(match["b"])
+    if date_order is None:
+        if a <= 12 and b <= 12 and a != b:
+            dmy, mdy = (f"{match['year']}-{m:02d}-{d:02d}" for m, d in ((b, a), (a, b)))
+            raise DateError(f"ambiguous date '{raw}': set date_order = \"DMY\" or \"MDY\" in "
+                            f"timeline.toml, or write {dmy} or {mdy}")
+        date_order = "DMY" if a > 12 else "MDY"
+    month, day = (b, a) if date_order == "DMY" else (a, b)
+    fields = _Fields(int(match["year"]), month, day)
+    if not match["rest"]:
+        return fields
+    time_match = _NUMERIC_TIME.fullmatch(match["rest"])
+    if time_match is None:
+        raise DateError(f"invalid date '{raw}': cannot read '{match['rest'].strip()}' as a time")
+    return _with_time(fields, time_match)
+
+
+def _parse_human(text: str, raw: str) -> _Fields:
+    """Read forms with a month name (4 January 2023, 14:30 MSK) via dateutil, behind checks."""
+    if _ISO_LIKE.match(text):
+        raise DateError(f"invalid date '{raw}': expected YYYY, YYYY-MM, YYYY-MM-DD or "
+                        f"YYYY-MM-DDThh:mm[:ss] with a 4-digit year (-0043 is 44 BC)")
+    if not re.search(r"[A-Za-z]", text):
+        raise DateError(f"invalid date '{raw}': {_HINT}")
+    if _BC_SUFFIX.search(text):
+        raise DateError(f"invalid date '{raw}': write BC dates as ISO years, "
+                        f"e.g. -0043-03-15 for 15 March 44 BC")
+    offset = zone = None
+    tz_match = _HUMAN_TZ.fullmatch(text)
+    if tz_match and (tz_match["zone"] or "").upper() not in {"AM", "PM"}:
+        text, offset, zone = tz_match["body"], tz_match["offset"], tz_match["zone"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnknownTimezoneWarning)
+        try:
+            first, second = (du_parser.parse(text, default=d, fuzzy=False) for d in _DEFAULTS)
+        except UnknownTimezoneWarning:
+            raise DateError(f"invalid date '{raw}': unknown time zone") from None
+        except (ValueError, OverflowError):
+            raise DateError(f"invalid date '{raw}': {_HINT}") from None
+    if first.tzinfo is not None:
+        raise DateError(f"invalid date '{raw}': a time zone needs a time, e.g. 14:30 UTC")
+    written = {name: getattr(first, name) == getattr(second, name)
+               for name in ("year", "month", "day", "hour", "minute", "second")}
+    if not written["year"]:
+        raise DateError(f"no year in '{raw}': {_HINT}")
+    if not re.search(r"(?<![\d:])\d{4}(?![\d:])", text):
+        raise DateError(f"invalid date '{raw}': write the year with four digits "
+                        f"(a two-digit year leaves the century ambiguous)")
+    if written["day"] and not written["month"]:
+        raise DateError(f"invalid date '{raw}': a day needs a month")
+    weekday = _WEEKDAY.search(text)
+    if weekday:
+        if not written["day"]:
+            raise DateError(f"invalid date '{raw}': a weekday needs a full date")
+        actual = weekday_of(first.year, first.month, first.day)
+        if not WEEKDAY_NAMES[actual].lower().startswith(weekday.group(0).lower()[:3]):
+            raise DateError(f"invalid date '{raw}': {first.day} {MONTH_NAMES[first.month - 1]} "
+                            f"{first.year} was a {WEEKDAY_NAMES[actual]}")
+    if written["hour"] != written["minute"] or (written["second"] and not written["minute"]):
+        raise DateError(f"invalid date '{raw}': write times as hh:mm or hh:mm:ss")
+    if (offset or zone) and not written["hour"]:
+        raise DateError(f"invalid date '{raw}': a time zone needs a time, e.g. 14:30 UTC")
+    kept = {name: getattr(first, name) if written[name] else None
+            for name in ("month", "day", "hour", "minute", "second")}
+    return _Fields(first.year, **kept, offset=offset, zone=zone)
+
+
+def _build(raw: str, f: _Fields, default: Zone, approximate: bool, uncertain: bool) -> DatePoint:
+    """Validate written fields and resolve the zone into a DatePoint."""
+    def fail(reason: str) -> DateError:
+        return DateError(f"invalid date '{raw}': {reason}")
+
+    if f.month is not None and not 1 <= f.month <= 12:
+        raise fail("month must be 1-12")
+    if f.day is not None and f.month is not None:
+        length = days_in_month(f.year, f.month)
+        if not 1 <= f.day <= length:
+            month = f"{MONTH_NAMES[f.month - 1]} {year_label(f.year)}"
+            raise fail(f"day must be 1-{length} in {month}")
+    if f.hour is not None and f.day is None:
+        raise fail("a time needs a full date with a day")
+    if f.hour is None or f.minute is None or f.month is None or f.day is None:
+        precision = Precision.DAY if f.day is not None else (
+            Precision.MONTH if f.month is not None else Precision.YEAR)
+        return DatePoint(f.year, f.month, f.day, precision=precision,
+                         approximate=approximate, uncertain=uncertain)
+    if not 1 <= f.year <= 9999:
+        raise fail("times can only be given for years 1-9999")
+    if f.hour > 23 or f.minute > 59 or (f.second or 0) > 59:
+        raise fail("hour must be 0-23, minutes and seconds 0-59")
+    if f.offset is not None:
+        offset = parse_offset(f.offset, raw)
+        zone_label = offset_label(offset)
+    else:
+        try:
+            zone = resolve_zone(f.zone) if f.zone is not None else default
+        except DateError as error:
+            raise fail(str(error)) from None
+        try:
+            offset, zone_label = zone.at(f.year, f.month, f.day, f.hour, f.minute, strict=True)
+        except DateError as error:
+            raise fail(str(error)) from None
+    precision = Precision.SECOND if f.second is not None else Precision.MINUTE
+    return DatePoint(f.year, f.month, f.day, f.hour, f.minute, f.second, precision,
+                     offset, zone_label, approximate=approximate, uncertain=uncertain)
+
+
+def _check_order(date_order: str | None) -> str | None:
+    """Validate the date_order setting."""
+    if date_order is None or date_order.upper() in ("DMY", "MDY"):
+        return date_order.upper() if date_order else None
+    raise DateError(f"date_order must be \"DMY\" or \"MDY\", not '{date_order}'")
+
+
+def parse_date(text: str, *, zone: str = "UTC", date_order: str | None = None) -> DatePoint:
+    """Read one date; times without an offset are in `zone`."""
+    default = resolve_zone(zone)
+    order = _check_order(date_order)
+    body = text.strip()
+    approximate = uncertain = False
+    circa = _CIRCA.match(body)
+    if circa:
+        approximate, body = True, body[circa.end():]
+    if body[-1:] in ("~", "?", "%"):
+        approximate = approximate or body[-1] in "~%"
+        uncertain = body[-1] in "?%"
+        body = body[:-1].rstrip()
+    if not body:
+        raise DateError(f"empty date '{text}': {_HINT}" if text.strip() else f"empty date: {_HINT}")
+    fields = _parse_iso(body) or _parse_numeric(body, text, order) or _parse_human(body, text)
+    return _build(text, fields, default, approximate, uncertain)
+
+
+def _split_interval(text: str) -> list[str]:
+    """Split 'A/B' at its interval slash (not inside Europe/Moscow or 04/01/2023)."""
+    cuts = [i for i, ch in enumerate(text) if ch == "/"
+            and not (0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha())]
+    if len(cuts) % 2:  # 5: two numeric dates, 04/01/2023/05/01/2023
+        cut = cuts[len(cuts) // 2]
+        return [text[:cut], text[cut + 1:]]
+    return [text]
+
+
+def parse_event_date(date: str, end: str | None = None, *, zone: str = "UTC",
+                     date_order: str | None = None) -> EventDate:
+    """Read an event's date: a single date, an 'A/B' interval, or `date` plus `end`."""
+    parts = _split_interval(date)
+    if len(parts) == 2:
+        if end is not None:
+            raise DateError("give the end either as an interval or as `end`, not both")
+        date, end = parts
+    start = parse_date(date, zone=zone, date_order=date_order)
+    stop = parse_date(end, zone=zone, date_order=date_order) if end is not None else None
+    tz_offset, _ = resolve_zone(zone).at(start.year, start.month or 1, start.day or 1)
+    if stop is not None and stop.end_key(tz_offset) <= start.start_key(tz_offset):
+        raise DateError(f"end {stop.iso()} is before start {start.iso()}")
+    return EventDate(start, stop, tz_offset)
