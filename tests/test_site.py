@@ -11,22 +11,24 @@ from test_validation import broken_links, parse_file, resolve_link
 from timeline.build import build
 from timeline.config import Config
 from timeline.dateparse import parse_event_date
+from timeline.dates import year_label
+from timeline.filters import (
+    BackLink,
+    TimePart,
+    back_links,
+    date_display,
+    source_date,
+    template_filters,
+)
 from timeline.model import Event, Note, Source, Timeline
 from timeline.project import load_timeline
 from timeline.site import (
     FULL_INDEX_LIMIT,
-    BackLink,
-    TimePart,
     _url_maker,
-    back_links,
-    date_display,
-    date_filters,
     group_by_year,
     plan_pages,
-    source_date,
     tag_slug,
     tags_of,
-    year_label,
 )
 
 
@@ -400,8 +402,8 @@ def test_source_date() -> None:
     assert source_date("winter 2022, by post") == TimePart("winter 2022, by post", None)
 
 
-def test_date_filters() -> None:
-    filters = date_filters()
+def test_template_filters() -> None:
+    filters = template_filters()
     caesar = make_event("caesar", "-0043-03-15")
     assert filters["date_label"](caesar.date) == "15 March 44 BC"
     assert filters["event_path"](caesar) == "events/caesar/index.html"

@@ -13,10 +13,11 @@ import jinja2
 
 from timeline.errors import Report, TimelineError, UsageError
 from timeline.exports import atom_feed, events_json, sitemap, timelinejs_json
+from timeline.filters import template_filters
 from timeline.model import Timeline
 from timeline.project import load_timeline
 from timeline.reader import CONTENT_DIR, EVENT_SUFFIX
-from timeline.site import date_filters, plan_pages, render_pages
+from timeline.site import plan_pages, render_pages
 from timeline.sources import REGISTRY
 from timeline.theme import explain_missing, make_environment, theme_dirs
 from timeline.writer import check_output, write_site
@@ -73,7 +74,7 @@ def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None
                 ) -> tuple[dict[str, bytes | Path], int]:
     """Return every file of the site (bytes, or a path to copy) and the number of pages."""
     env = make_environment(project, language=timeline.config.language,
-                           filters=date_filters(), bytecode_cache=bytecode_cache)
+                           filters=template_filters(), bytecode_cache=bytecode_cache)
     pages = plan_pages(timeline)
     files: dict[str, bytes | Path] = {}
     files.update(_copied(project))

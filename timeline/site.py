@@ -11,10 +11,9 @@ from typing import Any
 
 import jinja2
 
-from timeline.dateparse import parse_date
-from timeline.dates import MONTH_NAMES, DateError, DatePoint, EventDate, year_label
+from timeline.dates import MONTH_NAMES, year_label
 from timeline.event import slugify
-from timeline.model import Event, Note, Source, Timeline
+from timeline.model import Event, Source, Timeline
 from timeline.urls import (
     absolute_url,
     event_path,
@@ -79,33 +78,6 @@ class SourceInfo:
     path: str
 
 
-@dataclass(frozen=True)
-class TimePart:
-    """One date as shown: its text and its HTML `datetime` value (None before 1 AD)."""
-
-    text: str
-    datetime: str | None
-
-
-@dataclass(frozen=True)
-class DateDisplay:
-    """An event date ready for `<time>` elements: the start, and the end of an interval."""
-
-    start: TimePart
-    end: TimePart | None
-    separator: str
-    approximate: bool
-    uncertain: bool
-
-
-@dataclass(frozen=True)
-class BackLink:
-    """A link from a source list entry back to one citation of it in the body."""
-
-    anchor: str
-    label: str
-
-
 def group_by_year(events: tuple[Event, ...]) -> tuple[YearGroup, ...]:
     """Return events grouped by the year and month they start in, in timeline order."""
     years: dict[int, dict[int | None, list[Event]]] = {}
@@ -143,55 +115,6 @@ def sources_of(timeline: Timeline) -> tuple[SourceInfo, ...]:
     infos = [SourceInfo(source, timeline.by_source.get(source_id, ()), source_path(source_id))
              for source_id, source in by_id.items()]
     return tuple(sorted(infos, key=lambda i: (i.source.title.lower(), i.source.id)))
-
-
-def date_display(date: EventDate) -> DateDisplay:
-    """Return the parts of a date label, the start shortened as in '5–7 January 2023'."""
-    start, end = date.start, date.end
-    first = TimePart(start.label(), start.html_datetime())
-    if end is None or end == start:
-        return DateDisplay(first, None, "", date.approximate, date.uncertain)
-    last = TimePart(end.label(), end.html_datetime())
-    if date.label() == f"{first.text} – {last.text}":
-        return DateDisplay(first, last, " – ", date.approximate, date.uncertain)
-    # A compact label drops the words the start shares with the end: 5–7 January 2023.
-    words, shared = first.text.split(" "), last.text.split(" ")
-    while len(words) > 1 and shared and words[-1] == shared[-1]:
-        words.pop()
-        shared.pop()
-    short = " ".join(words)
-    separator = " – " if " " in short else "–"
-    return DateDisplay(TimePart(short, first.datetime), last, separator,
-                       date.approximate, date.uncertain)
-
-
-def source_date(text: str | None) -> TimePart | None:
-    """Return a source's date as a label with a `datetime` value, if it reads as a date."""
-    if not text:
-        return None
-    try:
-        point = parse_date(text)
-    except DateError:
-        return TimePart(text, None)
-    return TimePart(point.label(), point.html_datetime())
-
-
-def back_links(note: Note) -> tuple[BackLink, ...]:
-    """Return the links back to each citation of a note: 1, or 1a, 1b... when cited twice."""
-    if len(note.anchors) == 1:
-        return (BackLink(note.anchors[0], str(note.number)),)
-    return tuple(BackLink(anchor, f"{note.number}{_letters(index)}")
-                 for index, anchor in enumerate(note.anchors))
-
-
-def _letters(index: int) -> str:
-    """Return a, b, ... z, aa, ab ... for 0, 1, ... 25, 26, 27 ..."""
-    text = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        text = chr(ord("a") + rest) + text
-    return text
 
 
 def plan_pages(timeline: Timeline) -> list[Page]:
@@ -275,18 +198,3 @@ def tag_slug(name: str) -> str:
         return slugify(name) or "tag"
     return "-".join(re.findall(r"\w+", unicodedata.normalize("NFKC", name).casefold())) \
         or "tag"
-
-
-def date_filters() -> dict[str, Callable[..., Any]]:
-    """Return the template filters for dates and paths."""
-    return {
-        "date_label": lambda d: d.label(),
-        "event_path": lambda e: event_path(e.slug),
-        "year_label": year_label,
-        "html_datetime": lambda p: p.html_datetime() if isinstance(p, DatePoint) else None,
-        "is_interval": lambda d: isinstance(d, EventDate) and d.end is not None,
-        "date_display": date_display,
-        "source_date": source_date,
-        "source_path": lambda s: source_path(s.id if isinstance(s, Source) else s),
-        "back_links": back_links,
-    }
