@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
+import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +16,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, sync_playwright
 
+NPM_FOLDER = Path(__file__).resolve().parent / "npm"  # package.json: TimelineJS3, axe-core
 CHROMIUM = "/usr/bin/chromium"  # Debian's build: Playwright never downloads a browser
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -126,3 +130,19 @@ class Problems:
         kinds = {"console errors": self.console, "page errors": self.errors,
                  "failed requests": self.failed, "error responses": self.bad_status}
         return {kind: items for kind, items in kinds.items() if items}
+
+
+def npm_package(name: str) -> Path:
+    """Return node_modules/NAME, installing tests/npm's lock file first if it is not there."""
+    lock = json.loads((NPM_FOLDER / "package-lock.json").read_text(encoding="utf-8"))
+    wanted = lock["packages"][f"node_modules/{name}"]["version"]
+    folder = NPM_FOLDER / "node_modules" / name
+    installed = folder / "package.json"
+    if not installed.is_file() or \
+            json.loads(installed.read_text(encoding="utf-8"))["version"] != wanted:
+        npm = shutil.which("npm")
+        assert npm, f"npm is needed to install {name} (scripts/test installs it)"
+        result = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=NPM_FOLDER,
+                                check=False, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stdout + result.stderr
+    return folder

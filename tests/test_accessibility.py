@@ -3,22 +3,17 @@ every kind of page, the index in dark mode, at phone width, and with the tag fil
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import TIMEOUT, chromium, serve
+from browser import TIMEOUT, chromium, npm_package, serve
 from conftest import REPO
 from playwright.sync_api import Browser, Page
 
 from timeline.build import build
 
-NPM_FOLDER = Path(__file__).resolve().parent / "timelinejs"  # package.json lists axe-core
-AXE = NPM_FOLDER / "node_modules" / "axe-core"
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 TAG = "casualties"
 PAGES = {
@@ -35,19 +30,10 @@ PAGES = {
 
 @pytest.fixture(scope="session")
 def axe_script() -> Path:
-    """Return axe.min.js, installed from tests/timelinejs/package-lock.json (as test_browser)."""
-    lock = json.loads((NPM_FOLDER / "package-lock.json").read_text(encoding="utf-8"))
-    wanted = lock["packages"]["node_modules/axe-core"]["version"]
-    installed = AXE / "package.json"
-    if not installed.is_file() or \
-            json.loads(installed.read_text(encoding="utf-8"))["version"] != wanted:
-        npm = shutil.which("npm")
-        assert npm, "npm is needed to install axe-core (scripts/test installs it)"
-        result = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=NPM_FOLDER,
-                                check=False, capture_output=True, text=True, timeout=300)
-        assert result.returncode == 0, result.stdout + result.stderr
-    assert (AXE / "axe.min.js").is_file()
-    return AXE / "axe.min.js"
+    """Return axe.min.js, installed from tests/npm/package-lock.json."""
+    script = npm_package("axe-core") / "axe.min.js"
+    assert script.is_file()
+    return script
 
 
 @pytest.fixture(scope="module")

@@ -7,13 +7,12 @@ import json
 import re
 import shutil
 import struct
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import TIMEOUT, Problems, Served, chromium, serve
+from browser import TIMEOUT, Problems, Served, chromium, npm_package, serve
 from conftest import REPO
 from playwright.sync_api import Browser, Page, expect
 
@@ -22,8 +21,6 @@ from timeline.build import build
 STRIKE = "makiivka-strike"
 TAG = "casualties"
 EventData = dict[str, Any]  # one item of events.json
-TIMELINEJS = Path(__file__).resolve().parent / "timelinejs"
-TIMELINEJS_DIST = TIMELINEJS / "node_modules" / "@knight-lab" / "timelinejs" / "dist"
 CAESAR = """\
 ---
 title: "Assassination of Julius Caesar"
@@ -222,19 +219,10 @@ def test_without_javascript_the_index_lists_everything_and_tags_are_links(
 
 @pytest.fixture(scope="session")
 def timelinejs() -> Path:
-    """Return TimelineJS3's dist/ folder, installed from tests/timelinejs/package-lock.json."""
-    lock = json.loads((TIMELINEJS / "package-lock.json").read_text(encoding="utf-8"))
-    wanted = lock["packages"]["node_modules/@knight-lab/timelinejs"]["version"]
-    installed = TIMELINEJS_DIST.parent / "package.json"
-    if not installed.is_file() or \
-            json.loads(installed.read_text(encoding="utf-8"))["version"] != wanted:
-        npm = shutil.which("npm")
-        assert npm, "npm is needed to install TimelineJS3 (scripts/test installs it)"
-        result = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=TIMELINEJS,
-                                check=False, capture_output=True, text=True, timeout=300)
-        assert result.returncode == 0, result.stdout + result.stderr
-    assert (TIMELINEJS_DIST / "js" / "timeline.js").is_file()
-    return TIMELINEJS_DIST
+    """Return TimelineJS3's dist/ folder, installed from tests/npm/package-lock.json."""
+    dist = npm_package("@knight-lab/timelinejs") / "dist"
+    assert (dist / "js" / "timeline.js").is_file()
+    return dist
 
 
 EMBED = """\
