@@ -273,3 +273,11 @@ def test_a_copied_file_may_not_overwrite_a_page(make_project: MakeProject) -> No
     project = make_project({"content/e.md": event(), "static/tags/index.html": "mine"})
     with pytest.raises(UsageError, match="would overwrite a page: tags/index.html"):
         build(project)
+
+
+@pytest.mark.parametrize("command", ["build", "check", "serve"])
+def test_a_missing_project_folder_is_a_usage_error(command: str, tmp_path: Path) -> None:
+    result = run(command, tmp_path / "nope")
+    assert result.returncode == 2
+    assert f"error: no project folder at {tmp_path / 'nope'}" in result.stderr
+    assert "Traceback" not in result.stderr

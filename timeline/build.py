@@ -15,7 +15,7 @@ from timeline.errors import Report, TimelineError, UsageError
 from timeline.exports import atom_feed, events_json, sitemap, timelinejs_json
 from timeline.filters import template_filters
 from timeline.model import Timeline
-from timeline.project import load_timeline
+from timeline.project import load_timeline, require_project
 from timeline.reader import CONTENT_DIR, EVENT_SUFFIX
 from timeline.site import plan_pages, render_pages
 from timeline.sources import REGISTRY
@@ -54,6 +54,7 @@ def build(project: Path, output: Path | None = None, *, drafts: bool = False,
           bytecode_cache: jinja2.BytecodeCache | None = None) -> BuildResult:
     """Build the site of project into output; on any error the old site is left as it was."""
     started = time.perf_counter()
+    require_project(project)
     epoch = source_date_epoch(os.environ if environ is None else environ)
     output = output if output is not None else project / "site"
     check_output(output, project)

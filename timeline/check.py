@@ -8,13 +8,14 @@ from timeline.build import render_site
 from timeline.errors import Report
 from timeline.links import resolve, scan_links
 from timeline.model import Timeline
-from timeline.project import load_timeline
+from timeline.project import load_timeline, require_project
 from timeline.reader import find_event_files, read_source_file
 from timeline.urls import event_path
 
 
 def check(project: Path, *, strict: bool = False, drafts: bool = False) -> Report:
     """Return every problem of a project; with strict, warnings count as errors."""
+    require_project(project)
     timeline, report = load_timeline(project, drafts=drafts)
     _check_sources(timeline, report)
     if not report.errors:

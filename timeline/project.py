@@ -7,7 +7,7 @@ import unicodedata
 from pathlib import Path
 
 from timeline.config import Config, load_config
-from timeline.errors import ContentError, Report
+from timeline.errors import ContentError, Report, UsageError
 from timeline.event import parse_event, slug_of_path
 from timeline.markup import Renderer
 from timeline.model import Event, Timeline
@@ -18,6 +18,12 @@ from timeline.theme import load_catalogue
 log = logging.getLogger(__name__)
 
 NOTE_LABEL = "Editor's note"
+
+
+def require_project(project: Path) -> None:
+    """Refuse a project folder that does not exist (a usage error, not a content error)."""
+    if not project.is_dir():
+        raise UsageError(f"no project folder at {project}")
 
 
 def load_timeline(project: Path, *, drafts: bool = False, config: Config | None = None,

@@ -31,6 +31,7 @@ import tornado.websocket
 
 from timeline.errors import TimelineError, UsageError
 from timeline.preview import BuildState, Preview, Rebuild, site_builder
+from timeline.project import require_project
 from timeline.reader import relative
 
 log = logging.getLogger(__name__)
@@ -227,8 +228,7 @@ def serve(project: Path, *, host: str = "127.0.0.1", port: int = 8000, drafts: b
     """Build project into a temporary folder and serve it, rebuilding on changes, until Ctrl-C."""
     from timeline.watcher import Debouncer, Watcher
 
-    if not project.is_dir():
-        raise UsageError(f"no project folder at {project}")
+    require_project(project)
     if not 0 <= port <= 65535:
         raise UsageError(f"--port must be between 0 and 65535, not {port}")
     temp = Path(tempfile.mkdtemp(prefix="timeline-serve-"))
