@@ -13,6 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from timeline.build import render_site
 from timeline.dateparse import parse_date
 from timeline.dates import DateError
 from timeline.errors import ContentError
@@ -35,7 +36,19 @@ yaml_values = st.recursive(scalars, lambda inner: st.one_of(
 field_names = st.sampled_from(["title", "date", "end", "slug", "timezone", "tags", "location",
                                "summary", "draft", "note", "sources", "media", "updated",
                                "tittle"])
-front_matter = st.dictionaries(field_names, yaml_values, max_size=8)
+texts = st.text(min_size=1, max_size=30).filter(str.strip)
+# Mostly-valid events (a title, a date, plausible fields) reach the templates;
+# the random mappings merged over them exercise every error path.
+plausible = st.fixed_dictionaries({"title": texts, "date": st.sampled_from(
+    ["2023", "2022-09", "2023-01-04", "-0043-03-15~", "2022-12-26/2023-01-01", "c. March 1917",
+     "2023-01-04T14:30+03:00", "2023-01-05?", "0000"])}, optional={
+    "tags": st.lists(texts, max_size=4), "location": texts, "summary": texts, "note": texts,
+    "sources": st.lists(st.sampled_from(["a", "b"]), max_size=2), "timezone": st.sampled_from(
+        ["Europe/Moscow", "UTC", "+05:30", "msk"]), "end": st.sampled_from(["2024", "2025-02"])})
+front_matter = st.one_of(
+    plausible, st.builds(lambda a, b: {**a, **b}, plausible,
+                         st.dictionaries(field_names, yaml_values, max_size=3)),
+    st.dictionaries(field_names, yaml_values, max_size=8))
 markdown = st.lists(st.one_of(
     st.text(max_size=40),
     st.sampled_from(["[@a]", "[@a, p. 3]", "[@a; @b]", "[@nope]", "[[x]]", "[[", "`[@a]`",
@@ -87,6 +100,8 @@ def test_any_event_loads_or_reports_errors_with_file_and_line(meta: dict, body: 
         if report.errors:
             return
         json.loads(events_json(timeline))
+        files, _ = render_site(project, timeline)  # every template renders whatever it holds
+        assert files["index.html"]
 
 
 @SETTINGS
