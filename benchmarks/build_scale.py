@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 from timeline.build import render_site
-from timeline.project import load_timeline
-from timeline.writer import write_site
+from timeline.content.load import load_timeline
+from timeline.site.writer import write_site
 
 TAGS = ["politics", "military", "casualties", "diplomacy", "economy", "media", "energy",
         "refugees", "sanctions", "courts"]

@@ -67,9 +67,9 @@ def _without_build(runs: int) -> list[float]:
     import threading
 
     sys.path.insert(0, str(REPO))
-    from timeline.preview import Preview
-    from timeline.server import PreviewServer
-    from timeline.watcher import Debouncer, Watcher
+    from timeline.serve.preview import Preview
+    from timeline.serve.server import PreviewServer
+    from timeline.serve.watcher import Debouncer, Watcher
 
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp) / "project"

@@ -15,7 +15,7 @@ from conftest import REPO, MakeProject, event
 
 from timeline.build import build
 from timeline.errors import BuildError, UsageError
-from timeline.writer import MARKER
+from timeline.site.writer import MARKER
 
 
 def run(*args: str | Path, cwd: Path = REPO, env: dict[str, str] | None = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from timeline.citations import Cite, Numbering, parse_bracket, scan_citations
+from timeline.content.citations import Cite, Numbering, parse_bracket, scan_citations
 
 
 @pytest.mark.parametrize("body, cites", [

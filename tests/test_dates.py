@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timeline.dateparse import parse_date, parse_event_date
-from timeline.dates import DateError, DatePoint, EventDate, Precision
-from timeline.zones import Zone, resolve_zone
+from timeline.dates.model import DateError, DatePoint, EventDate, Precision
+from timeline.dates.parse import parse_date, parse_event_date
+from timeline.dates.zones import Zone, resolve_zone
 
 P = Precision
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

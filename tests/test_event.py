@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import MakeProject, event
 
-from timeline.project import load_timeline
+from timeline.content.load import load_timeline
 
 
 def problems(project: Path, **options: bool) -> list[str]:

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
+from timeline.content.frontmatter import load_yaml, split_front_matter
 from timeline.errors import ContentError
-from timeline.frontmatter import load_yaml, split_front_matter
 
 
 def error_of(fn, *args) -> str:  # type: ignore[no-untyped-def]

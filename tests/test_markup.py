@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from timeline.markup import Renderer
+from timeline.content.markup import Renderer
 
 
 def test_citations_become_numbered_links_with_anchors() -> None:

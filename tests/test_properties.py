@@ -14,13 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from timeline.build import render_site
-from timeline.dateparse import parse_date
-from timeline.dates import DateError
+from timeline.content.frontmatter import load_yaml, split_front_matter
+from timeline.content.load import load_timeline
+from timeline.content.markup import Renderer
+from timeline.dates.model import DateError
+from timeline.dates.parse import parse_date
 from timeline.errors import ContentError
-from timeline.exports import events_json
-from timeline.frontmatter import load_yaml, split_front_matter
-from timeline.markup import Renderer
-from timeline.project import load_timeline
+from timeline.site.exports import events_json
 
 SETTINGS = settings(max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "150")),
                     deadline=None, database=None,

@@ -35,7 +35,7 @@ from markupsafe import escape
 
 from timeline.build import build
 from timeline.errors import BuildError, ContentError, Diagnostic, TimelineError
-from timeline.preview import (
+from timeline.serve.preview import (
     MemoryBytecodeCache,
     Preview,
     inject,
@@ -43,10 +43,10 @@ from timeline.preview import (
     site_builder,
     site_path,
 )
-from timeline.server import PreviewServer, ServeError, exposure_warning, listen
-from timeline.theme import default_theme_dir
-from timeline.watcher import Debouncer, Watcher, is_editor_file
-from timeline.writer import MARKER, write_site
+from timeline.serve.server import PreviewServer, ServeError, exposure_warning, listen
+from timeline.serve.watcher import Debouncer, Watcher, is_editor_file
+from timeline.site.theme import default_theme_dir
+from timeline.site.writer import MARKER, write_site
 
 RELOAD_TAG = b'<script src="/livereload.js"></script>'
 TRAVERSALS = [

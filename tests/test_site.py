@@ -10,9 +10,11 @@ from test_validation import broken_links, parse_file, resolve_link
 
 from timeline.build import build
 from timeline.config import Config
-from timeline.dateparse import parse_event_date
-from timeline.dates import year_label
-from timeline.filters import (
+from timeline.content.load import load_timeline
+from timeline.dates.model import year_label
+from timeline.dates.parse import parse_event_date
+from timeline.model import Event, Note, Source, Timeline
+from timeline.site.filters import (
     BackLink,
     TimePart,
     back_links,
@@ -20,9 +22,7 @@ from timeline.filters import (
     source_date,
     template_filters,
 )
-from timeline.model import Event, Note, Source, Timeline
-from timeline.project import load_timeline
-from timeline.site import (
+from timeline.site.pages import (
     FULL_INDEX_LIMIT,
     _url_maker,
     group_by_year,

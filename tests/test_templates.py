@@ -11,7 +11,7 @@ from test_build import run, tree_digest
 from test_validation import html_pages, parse_file
 
 from timeline.build import build
-from timeline.theme import default_theme_dir
+from timeline.site.theme import default_theme_dir
 
 MARKER = "project-event-template-8c1f"
 HOSTILE_TITLE = '<script>alert(1)</script> & "q"'

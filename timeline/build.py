@@ -11,16 +11,16 @@ from pathlib import Path
 
 import jinja2
 
+from timeline.content.gate import CONTENT_DIR, EVENT_SUFFIX
+from timeline.content.load import load_timeline, require_project
+from timeline.content.sources import REGISTRY
 from timeline.errors import Report, TimelineError, UsageError
-from timeline.exports import atom_feed, events_json, sitemap, timelinejs_json
-from timeline.filters import template_filters
 from timeline.model import Timeline
-from timeline.project import load_timeline, require_project
-from timeline.reader import CONTENT_DIR, EVENT_SUFFIX
-from timeline.site import plan_pages, render_pages
-from timeline.sources import REGISTRY
-from timeline.theme import explain_missing, make_environment, theme_dirs
-from timeline.writer import check_output, write_site
+from timeline.site.exports import atom_feed, events_json, sitemap, timelinejs_json
+from timeline.site.filters import template_filters
+from timeline.site.pages import plan_pages, render_pages
+from timeline.site.theme import explain_missing, make_environment, theme_dirs
+from timeline.site.writer import check_output, write_site
 
 log = logging.getLogger(__name__)
 

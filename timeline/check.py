@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from timeline.build import render_site
+from timeline.content.gate import find_event_files, read_source_file
+from timeline.content.links import resolve, scan_links
+from timeline.content.load import load_timeline, require_project
 from timeline.errors import Report
-from timeline.links import resolve, scan_links
 from timeline.model import Timeline
-from timeline.project import load_timeline, require_project
-from timeline.reader import find_event_files, read_source_file
-from timeline.urls import event_path
+from timeline.site.urls import event_path
 
 
 def check(project: Path, *, strict: bool = False, drafts: bool = False) -> Report:

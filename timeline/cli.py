@@ -72,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(report.summary())
             return 1 if report.errors else 0
         elif args.command == "serve":
-            from timeline.server import serve
+            from timeline.serve.server import serve
 
             serve(args.project, host=args.host, port=args.port, drafts=args.drafts,
                   open_browser=args.open)

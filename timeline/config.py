@@ -8,9 +8,9 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from timeline.dates import DateError
+from timeline.dates.model import DateError
+from timeline.dates.zones import resolve_zone
 from timeline.errors import ContentError, did_you_mean
-from timeline.zones import resolve_zone
 
 CONFIG_FILE = "timeline.toml"
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from timeline.config import Config
-from timeline.dates import EventDate
+from timeline.dates.model import EventDate
 
 
 @dataclass(frozen=True)

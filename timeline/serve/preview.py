@@ -20,7 +20,7 @@ import jinja2
 from jinja2.bccache import Bucket
 
 from timeline.errors import BuildError, TimelineError
-from timeline.writer import MARKER
+from timeline.site.writer import MARKER
 
 log = logging.getLogger(__name__)
 

@@ -29,10 +29,10 @@ import tornado.netutil
 import tornado.web
 import tornado.websocket
 
+from timeline.content.gate import relative
+from timeline.content.load import require_project
 from timeline.errors import TimelineError, UsageError
-from timeline.preview import BuildState, Preview, Rebuild, site_builder
-from timeline.project import require_project
-from timeline.reader import relative
+from timeline.serve.preview import BuildState, Preview, Rebuild, site_builder
 
 log = logging.getLogger(__name__)
 
@@ -226,7 +226,7 @@ def exposure_warning(host: str) -> str | None:
 def serve(project: Path, *, host: str = "127.0.0.1", port: int = 8000, drafts: bool = False,
           open_browser: bool = False) -> None:
     """Build project into a temporary folder and serve it, rebuilding on changes, until Ctrl-C."""
-    from timeline.watcher import Debouncer, Watcher
+    from timeline.serve.watcher import Debouncer, Watcher
 
     require_project(project)
     if not 0 <= port <= 65535:

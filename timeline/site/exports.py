@@ -10,10 +10,10 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 from timeline.config import Config
-from timeline.dates import DatePoint, EventDate
+from timeline.dates.model import DatePoint, EventDate
+from timeline.dates.zones import resolve_zone
 from timeline.model import Event, Source, Timeline
-from timeline.urls import absolute_url, event_path
-from timeline.zones import resolve_zone
+from timeline.site.urls import absolute_url, event_path
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"

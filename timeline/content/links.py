@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from timeline.citations import LineCounter, mask_code
+from timeline.content.citations import LineCounter, mask_code
 
 XREF = re.compile(r"\[\[(?P<slug>[^\]|\n]+?)(?:\|(?P<text>[^\]\n]+))?\]\]")
 _INLINE_LINK = re.compile(r"!?\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*<?(?P<url>[^)\s>]+)>?")

@@ -16,7 +16,7 @@ from datetime import datetime
 from dateutil import parser as du_parser
 from dateutil.parser import UnknownTimezoneWarning
 
-from timeline.dates import (
+from timeline.dates.model import (
     MONTH_NAMES,
     WEEKDAY_NAMES,
     DateError,
@@ -28,7 +28,7 @@ from timeline.dates import (
     weekday_of,
     year_label,
 )
-from timeline.zones import Zone, parse_offset, resolve_zone
+from timeline.dates.zones import Zone, parse_offset, resolve_zone
 
 _ISO_TIME = (r"(?P<hour>\d{HOUR}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
              r"(?:\s*(?P<offset>Z|[+-]\d{2}:?\d{2})|\s+(?P<zone>[A-Za-z][\w/+-]*))?")

@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = "templates"
 LOCALE_DIR = "locale"
 

@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from timeline.attachments import AttachmentError, attachment_path
-from timeline.citations import KEY
+from timeline.content.attachments import AttachmentError, attachment_path
+from timeline.content.citations import KEY
+from timeline.content.frontmatter import YamlDoc, load_yaml
 from timeline.errors import ContentError, Report, did_you_mean
-from timeline.frontmatter import YamlDoc, load_yaml
 from timeline.model import Source
 
 REGISTRY = "sources.yaml"

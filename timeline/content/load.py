@@ -7,13 +7,13 @@ import unicodedata
 from pathlib import Path
 
 from timeline.config import Config, load_config
+from timeline.content.event import parse_event, slug_of_path
+from timeline.content.gate import CONTENT_DIR, SourceFile, find_event_files, read_source_file
+from timeline.content.markup import Renderer
+from timeline.content.sources import load_registry
 from timeline.errors import ContentError, Report, UsageError
-from timeline.event import parse_event, slug_of_path
-from timeline.markup import Renderer
 from timeline.model import Event, Timeline
-from timeline.reader import CONTENT_DIR, SourceFile, find_event_files, read_source_file
-from timeline.sources import load_registry
-from timeline.theme import load_catalogue
+from timeline.site.theme import load_catalogue
 
 log = logging.getLogger(__name__)
 

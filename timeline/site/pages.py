@@ -11,10 +11,10 @@ from typing import Any
 
 import jinja2
 
-from timeline.dates import MONTH_NAMES, year_label
-from timeline.event import slugify
+from timeline.content.event import slugify
+from timeline.dates.model import MONTH_NAMES, year_label
 from timeline.model import Event, Source, Timeline
-from timeline.urls import (
+from timeline.site.urls import (
     absolute_url,
     event_path,
     relative_url,

@@ -6,8 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from timeline.content.frontmatter import YamlDoc, load_yaml, split_front_matter
 from timeline.errors import ContentError
-from timeline.frontmatter import YamlDoc, load_yaml, split_front_matter
 
 CONTENT_DIR = "content"
 EVENT_SUFFIX = ".md"

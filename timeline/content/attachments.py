@@ -6,7 +6,7 @@ import posixpath
 import re
 from pathlib import Path
 
-from timeline.reader import CONTENT_DIR
+from timeline.content.gate import CONTENT_DIR
 
 _WEB = re.compile(r"^https?://", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)

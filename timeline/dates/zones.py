@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from timeline.dates import DateError, offset_label, offset_text
+from timeline.dates.model import DateError, offset_label, offset_text
 
 # Unambiguous zone abbreviations -> UTC offset in minutes.
 ZONE_ABBREVIATIONS: dict[str, int] = {

@@ -9,18 +9,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from timeline.attachments import AttachmentError, attachment_path
-from timeline.citations import scan_citations
 from timeline.config import Config
-from timeline.dateparse import parse_date, parse_event_date
-from timeline.dates import DateError, EventDate
+from timeline.content.attachments import AttachmentError, attachment_path
+from timeline.content.citations import scan_citations
+from timeline.content.gate import SourceFile
+from timeline.content.links import scan_xrefs
+from timeline.content.markup import Renderer
+from timeline.content.sources import parse_source
+from timeline.dates.model import DateError, EventDate
+from timeline.dates.parse import parse_date, parse_event_date
+from timeline.dates.zones import resolve_zone
 from timeline.errors import ContentError, Report, did_you_mean
-from timeline.links import scan_xrefs
-from timeline.markup import Renderer
 from timeline.model import Event, Media, Note, Source
-from timeline.reader import SourceFile
-from timeline.sources import parse_source
-from timeline.zones import resolve_zone
 
 FIELDS = ("title", "date", "end", "slug", "timezone", "tags", "location", "summary",
           "draft", "note", "sources", "media", "updated")

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from timeline.dateparse import parse_date
-from timeline.dates import DateError, DatePoint, EventDate, year_label
+from timeline.dates.model import DateError, DatePoint, EventDate, year_label
+from timeline.dates.parse import parse_date
 from timeline.model import Note, Source
-from timeline.urls import event_path, source_path
+from timeline.site.urls import event_path, source_path
 
 
 @dataclass(frozen=True)

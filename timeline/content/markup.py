@@ -14,9 +14,9 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from timeline.citations import BRACKET, Numbering, parse_bracket
-from timeline.links import XREF
-from timeline.urls import event_path, relative_url
+from timeline.content.citations import BRACKET, Numbering, parse_bracket
+from timeline.content.links import XREF
+from timeline.site.urls import event_path, relative_url
 
 _PLACEHOLDER = re.compile("\x02[^\x03]*\x03")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?])")

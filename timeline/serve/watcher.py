@@ -13,8 +13,8 @@ from watchfiles._rust_notify import RustNotify
 
 from timeline.build import STATIC_DIR
 from timeline.config import CONFIG_FILE
-from timeline.reader import CONTENT_DIR
-from timeline.theme import TEMPLATES_DIR, default_theme_dir
+from timeline.content.gate import CONTENT_DIR
+from timeline.site.theme import TEMPLATES_DIR, default_theme_dir
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""From files to events: the gate every read passes, front matter, events, sources, markup."""

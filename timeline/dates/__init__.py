@@ -1,0 +1,1 @@
+"""What a date is (model), how it is written (parse), and time zones (zones)."""
