@@ -2,11 +2,13 @@
 no traceback, and leaves an existing site byte-for-byte as it was.
 
 Each folder under tests/invalid/ is a small project; its expected.txt gives the
-exit status of `check` and of `build`, then text that must appear in the output.
+exit status of `check` and of `build`, then whole lines that must appear in the output
+(`PATH:LINE: error: MESSAGE`, never a prefix of one).
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -45,7 +47,7 @@ def test_check(case: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out, err = capsys.readouterr()
     lines = out.splitlines()
     for text in expected:
-        assert any(text in line for line in lines), (text, out)
+        assert text in lines, (text, out)
     assert "Traceback" not in out + err
     assert lines[-1].endswith(("error", "errors", "warning", "warnings"))
     assert lines[:-1] == sorted(lines[:-1], key=_path_and_line)
@@ -64,7 +66,7 @@ def test_build(case: Path, good_site: Path, tmp_path: Path,
     assert "Traceback" not in out + err
     if build_code:
         for text in expected:
-            assert any(text in line for line in err.splitlines()), (text, err)
+            assert text in err.splitlines(), (text, err)
         assert tree_digest(site) == before
         assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no temporary folder left
 
@@ -114,11 +116,50 @@ def test_a_10_mb_body_builds(make_project: MakeProject) -> None:
     assert result.timeline.events[0].notes[0].source.id == "article"
 
 
+ERRORS_DOC = Path(__file__).parent.parent / "docs" / "errors.md"
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+
+
+def code_spans(text: str) -> list[str]:
+    """Return the contents of the Markdown code spans in text, as Markdown reads them."""
+    spans = []
+    for match in _CODE_SPAN.finditer(text):
+        content = match.group(2)
+        if content.startswith(" ") and content.endswith(" ") and content.strip():
+            content = content[1:-1]
+        spans.append(content)
+    return spans
+
+
+def documented_cases() -> dict[str, list[str]]:
+    """Return the messages of each row of the corpus table in docs/errors.md."""
+    text = ERRORS_DOC.read_text(encoding="utf-8")
+    section = text.split("## Content errors, one example each", 1)[1].split("\n## ", 1)[0]
+    rows: dict[str, list[str]] = {}
+    for line in section.splitlines():
+        if not line.startswith("| `"):
+            continue
+        case, message = (cell.strip() for cell in line.strip("|").split(" | ", 1))
+        name = case.strip("`")
+        assert name not in rows, f"two rows for {name}"
+        rows[name] = code_spans(message.replace("\\|", "|"))
+    return rows
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_every_error_is_documented(case: Path) -> None:
-    doc = (Path(__file__).parent.parent / "docs" / "errors.md").read_text(encoding="utf-8")
     _, _, expected = expectations(case)
-    assert f"`{case.name}`" in doc
-    for text in expected:
-        message = text.split(": error: ", 1)[-1].split(": warning: ", 1)[-1]
-        assert message in doc.replace("\\|", "|"), message
+    assert documented_cases().get(case.name) == expected
+
+
+def test_every_documented_case_exists() -> None:
+    assert sorted(documented_cases()) == [c.name for c in CASES]
+
+
+def test_expected_lines_are_whole_diagnostics() -> None:
+    whole = re.compile(r"^[^:]+(:\d+)?: (error|warning): \S.*$")
+    for case in CASES:
+        _, _, expected = expectations(case)
+        assert expected, case.name
+        for line in expected:
+            assert whole.match(line), (case.name, line)
