@@ -15,7 +15,7 @@ from conftest import REPO, MakeProject, event
 
 from timeline.build import build
 from timeline.errors import BuildError, UsageError
-from timeline.site.writer import MARKER
+from timeline.site.writer import MANIFEST
 
 
 def run(*args: str | Path, cwd: Path = REPO, env: dict[str, str] | None = None,
@@ -92,7 +92,7 @@ def test_cli_prints_a_summary_and_python_m_works(make_project: MakeProject) -> N
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Built 1 events, ")
     assert (project / "site" / "events" / "e" / "index.html").is_file()
-    assert (project / "site" / MARKER).is_file()
+    assert (project / "site" / MANIFEST).is_file()
 
 
 def test_cli_reports_all_errors_without_traceback(make_project: MakeProject) -> None:
