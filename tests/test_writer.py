@@ -23,7 +23,7 @@ from conftest import REPO, MakeProject, event
 from timeline.build import build
 from timeline.errors import UsageError
 from timeline.site import writer
-from timeline.site.writer import LEGACY_MARKER, MANIFEST, write_site
+from timeline.site.writer import LEGACY_MARKER, MANIFEST, Interrupted, write_site
 
 SITE = {"index.html": b"<h1>Home</h1>", "events/a/index.html": b"A", "events.json": b"[]"}
 
@@ -412,6 +412,37 @@ def test_a_killed_builds_staging_goes_with_the_next_build_even_a_failing_one(
     (project / "content" / "bad.md").write_text(event(date="soonish"))
     assert run("build", project).returncode == 1
     assert leftovers(project) == [] and digest(project / "site") == before
+
+
+class SignalOnRead(dict[str, bytes]):
+    """Site files that send this process SIGTERM when the second one is written."""
+
+    def __getitem__(self, key: str) -> bytes:
+        if key == sorted(self)[1]:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return super().__getitem__(key)
+
+
+def test_a_signal_whose_handler_returns_stops_the_build(tmp_path: Path) -> None:
+    """As under `serve`, whose handler only asks the server to stop."""
+    out = tmp_path / "site"
+    write_site(out, SITE)
+    before = digest(out)
+    seen: list[int] = []
+
+    def handler(signum: int, frame: object) -> None:
+        seen.append(signum)
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        with pytest.raises(Interrupted) as caught:
+            write_site(out, SignalOnRead({"a.html": b"a", "b.html": b"b", "c.html": b"c"}))
+        assert signal.getsignal(signal.SIGTERM) is handler
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert str(caught.value) == "the build was interrupted by SIGTERM"
+    assert caught.value.exit_code == 143 and seen == [signal.SIGTERM]
+    assert digest(out) == before and leftovers(tmp_path) == []
 
 
 # -- permissions ----------------------------------------------------------------------------
