@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from conftest import REPO, MakeProject, event
 
 from timeline.build import build
 from timeline.errors import BuildError, UsageError
-from timeline.site.writer import MARKER
+from timeline.site.writer import MANIFEST
 
 
 def run(*args: str | Path, cwd: Path = REPO, env: dict[str, str] | None = None,
@@ -92,7 +93,7 @@ def test_cli_prints_a_summary_and_python_m_works(make_project: MakeProject) -> N
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Built 1 events, ")
     assert (project / "site" / "events" / "e" / "index.html").is_file()
-    assert (project / "site" / MARKER).is_file()
+    assert (project / "site" / MANIFEST).is_file()
 
 
 def test_cli_reports_all_errors_without_traceback(make_project: MakeProject) -> None:
@@ -163,6 +164,46 @@ def test_write_error_leaves_the_site(make_project: MakeProject,
         build(project, output)
     assert tree_digest(output) == before
     assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
+
+
+@pytest.mark.parametrize("failure", ["content", "template", "foreign file", "sigterm",
+                                     "sigkill"])
+def test_every_failed_build_leaves_the_site_and_no_staging(make_project: MakeProject,
+                                                           failure: str) -> None:
+    files: dict[str, str | bytes] = {"content/e.md": event()}
+    files.update({f"static/s{i}/f{j}.txt": b"x" * 100 for i in range(30) for j in range(100)})
+    project = make_project(files)
+    site = project / "site"
+    assert run("build", project).returncode == 0
+    subprocess.run(["git", "init", "-q"], cwd=site, check=True)
+    before = tree_digest(site)
+    staging = [p.name for p in project.iterdir() if p.name.startswith(".site-")]
+    assert staging == []
+    if failure == "content":
+        (project / "content" / "e.md").write_text(event(date="soonish"), encoding="utf-8")
+        assert run("build", project).returncode == 1
+    elif failure == "template":
+        (project / "templates").mkdir()
+        (project / "templates" / "event.html").write_text("{{ event.no_such_field }}")
+        assert run("build", project).returncode == 1
+    elif failure == "foreign file":
+        (project / "static" / "new.txt").write_text("new")
+        (site / ".git" / "info" / "exclude").write_text("mine")  # dot-entries stay the user's
+        (site / "s0" / "mine.txt").write_text("mine")
+        before = tree_digest(site)
+        assert run("build", project).returncode == 2
+    else:
+        proc = subprocess.Popen([sys.executable, "-m", "timeline", "build", str(project)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while not any(p.name.startswith(".site-new-") for p in project.iterdir()):
+            assert proc.poll() is None
+        proc.send_signal(signal.SIGTERM if failure == "sigterm" else signal.SIGKILL)
+        proc.wait(timeout=60)
+        if failure == "sigkill":  # nothing runs after SIGKILL: the next build cleans up
+            (project / "content" / "e.md").write_text(event(date="x"), encoding="utf-8")
+            assert run("build", project).returncode == 1
+    assert tree_digest(site) == before
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site-")] == []
 
 
 @pytest.mark.parametrize("target", [".", "content", "content/out", ".."])

@@ -46,7 +46,7 @@ from timeline.serve.preview import (
 from timeline.serve.server import PreviewServer, ServeError, exposure_warning, listen
 from timeline.serve.watcher import Debouncer, Watcher, is_editor_file
 from timeline.site.theme import default_theme_dir
-from timeline.site.writer import MARKER, write_site
+from timeline.site.writer import MANIFEST, write_site
 
 RELOAD_TAG = b'<script src="/livereload.js"></script>'
 TRAVERSALS = [
@@ -153,7 +153,7 @@ def test_folders_redirect_to_their_index(preview: Preview) -> None:
 
 
 def test_unknown_paths_get_the_sites_404_page(preview: Preview) -> None:
-    for target in ["/nope", "/events/gone/", "/" + MARKER, "/assets/missing.css"]:
+    for target in ["/nope", "/events/gone/", "/" + MANIFEST, "/assets/missing.css"]:
         response = preview.respond(target)
         assert response.status == 404, target
         assert b"Site 404" in response.body

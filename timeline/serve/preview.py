@@ -20,7 +20,7 @@ import jinja2
 from jinja2.bccache import Bucket
 
 from timeline.errors import BuildError, TimelineError
-from timeline.site.writer import MARKER
+from timeline.site.writer import MANIFEST
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ class Preview:
 
     def _find(self, parts: list[str]) -> Path | str | None:
         """Return the file for parts, a redirect to the folder's URL, or None."""
-        if parts == [MARKER]:
+        if parts == [MANIFEST]:
             return None
         path = os.path.join(self._root, *parts)
         if os.path.isdir(path):

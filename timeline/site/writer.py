@@ -1,27 +1,55 @@
-"""Write a whole site atomically: into a new folder beside the output, then swap it in."""
+"""Write a whole site atomically into an output folder it owns through a manifest.
+
+The site is written to a staging folder beside the output and swapped in with one
+rename. The manifest inside the output lists every file the build wrote: those are
+replaced by the next build; a user's dot-entry at the root (`.git/`, `.well-known/`)
+is carried into the new site untouched; anything else the build did not write makes
+it refuse. A lock on the output's parent folder keeps two builds apart, so whatever a
+killed build left beside the output can be recognised and removed.
+"""
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import json
 import logging
 import os
 import shutil
+import signal
 import tempfile
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+from types import FrameType, TracebackType
 
-from timeline.errors import UsageError
+from timeline.errors import TimelineError, UsageError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: no lock, stale folders are kept
+    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 
-MARKER = ".timeline-site"
-MARKER_TEXT = "This folder is written by `timeline build`; it is replaced on every build.\n"
+MANIFEST = ".timeline-manifest.json"
+LEGACY_MARKER = ".timeline-site"  # sites built before the manifest: all but dot-entries
+MANIFEST_FORMAT = 1
+SHOWN = 10  # foreign files named in a refusal
 _RENAME_EXCHANGE = 2
 
 
+class Interrupted(TimelineError):
+    """A build stopped by SIGINT or SIGTERM whose previous handler did not end it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"the build was interrupted by {signal.Signals(signum).name}")
+        self.exit_code = 128 + signum
+
+
 def check_output(output: Path, project: Path) -> None:
-    """Refuse an output folder that a build could damage."""
+    """Refuse an output folder that a build could damage; clear what killed builds left."""
     out = output.resolve()
     proj = project.resolve()
     if proj.is_relative_to(out):
@@ -32,10 +60,11 @@ def check_output(output: Path, project: Path) -> None:
             raise UsageError(f"refusing to write the site to {output}: it is inside {name}/")
     if out.exists() and not out.is_dir():
         raise UsageError(f"refusing to write the site to {output}: it is a file")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise UsageError(f"refusing to replace {output}: it holds files not written by "
-                         f"timeline (no {MARKER} marker); choose another folder with -o "
-                         "or empty it yourself")
+    if out.parent.is_dir():
+        _require_writable(out, output)
+        with _locked(out.parent):
+            _remove_stale(out)
+            _plan(out, output, None)
 
 
 def safe_join(root: Path, dest: str) -> Path:
@@ -47,41 +76,317 @@ def safe_join(root: Path, dest: str) -> Path:
 
 
 def write_site(output: Path, files: Mapping[str, bytes | Path]) -> None:
-    """Write files (bytes, or a path to copy) as the new site at output, all or nothing."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
+    """Write files (bytes, or a path to copy) as the new site at output, all or nothing.
+
+    A symlinked output is followed: the site replaces the link's target, the link stays.
+    """
+    folder = Path(os.path.realpath(output))
     try:
-        made: set[Path] = set()
-        for dest in sorted(files):
-            target = safe_join(staging, dest)
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            content = files[dest]
-            if isinstance(content, Path):
-                shutil.copyfile(content, target)
-            else:
-                target.write_bytes(content)
-        (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        os.chmod(staging, 0o755)
-        _swap_in(staging, output)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+    except PermissionError:
+        raise UsageError(f"cannot write the site to {output}: permission denied creating "
+                         f"{folder.parent}") from None
+    _require_writable(folder, output)
+    with _locked(folder.parent), _SignalGuard() as guard:
+        with guard.uninterrupted():
+            _remove_stale(folder)
+        guard.check()
+        carried = _plan(folder, output, files)
+        staging: Path | None = None
+        try:
+            with guard.uninterrupted():
+                staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-new-",
+                                                dir=folder.parent))
+            guard.check()
+            _write(staging, files)
+            with guard.uninterrupted():
+                old = _swap_in(staging, folder, carried)
+                staging = None
+        except PermissionError as error:
+            _discard(guard, staging)
+            raise UsageError(f"cannot write the site to {output}: {error.strerror}: "
+                             f"{error.filename}") from None
+        except BaseException:
+            _discard(guard, staging)
+            raise
+        with guard.uninterrupted():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _discard(guard: _SignalGuard, staging: Path | None) -> None:
+    """Remove an unfinished staging folder without being cut short by a signal."""
+    if staging is not None:
+        with guard.uninterrupted():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write(staging: Path, files: Mapping[str, bytes | Path]) -> None:
+    """Write the manifest first (so a killed build's folder can be told apart), then files."""
+    manifest = {"generator": "timeline", "format": MANIFEST_FORMAT, "files": sorted(files)}
+    (staging / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    made: set[Path] = set()
+    for dest in sorted(files):
+        target = safe_join(staging, dest)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        content = files[dest]
+        if isinstance(content, Path):
+            shutil.copyfile(content, target)
+        else:
+            target.write_bytes(content)
+    os.chmod(staging, 0o755)
+
+
+def _require_writable(folder: Path, output: Path) -> None:
+    """Refuse an output whose parent (or the output itself) this user cannot change."""
+    for path in (folder.parent, folder):
+        if path.is_dir() and not os.access(path, os.W_OK | os.X_OK):
+            raise UsageError(f"cannot write the site to {output}: {path} is not writable")
+
+
+# -- who owns what ---------------------------------------------------------------------
+
+
+def _owner(folder: Path, output: Path) -> Callable[[str], bool]:
+    """Return a test of whether a path in folder (a folder's ends with '/') was written by
+    timeline: listed in the manifest, or, under the old marker, not in a root dot-entry."""
+    manifest = folder / MANIFEST
+    if manifest.is_file() and not manifest.is_symlink():
+        files = _manifest_files(manifest)
+        if files is None:
+            raise UsageError(f"refusing to replace {output}: its {MANIFEST} cannot be read; "
+                             "delete the folder yourself or choose another with -o")
+        dirs = {str(PurePosixPath(f).parent) + "/" for f in files}
+        for known in list(dirs):
+            dirs.update(str(p) + "/" for p in PurePosixPath(known).parents)
+        return lambda rel: rel in files or rel in dirs or rel == MANIFEST
+    if (folder / LEGACY_MARKER).is_file():
+        return lambda rel: not rel.startswith(".") or rel == LEGACY_MARKER
+    return lambda rel: False
+
+
+def _manifest_files(manifest: Path) -> set[str] | None:
+    """Return the files a manifest lists, or None if it is not one."""
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        files = data["files"]
+        if data.get("generator") != "timeline" or not isinstance(files, list) \
+                or not all(isinstance(f, str) for f in files):
+            return None
+        return set(files)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _leaves(folder: Path) -> list[str]:
+    """Return every file, link and empty folder under folder, '/'-separated ('x/' a folder)."""
+
+    def fail(error: OSError) -> None:
+        raise error
+
+    found: list[str] = []
+    try:
+        for dirpath, dirnames, filenames in os.walk(folder, onerror=fail):
+            rel = Path(dirpath).relative_to(folder).as_posix()
+            prefix = "" if rel == "." else rel + "/"
+            links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+            dirnames[:] = [d for d in dirnames if d not in links]
+            if prefix and not dirnames and not filenames and not links:
+                found.append(prefix)
+            found.extend(prefix + name for name in filenames + links)
+    except OSError as error:
+        raise UsageError(f"cannot read {error.filename}: {error.strerror}") from None
+    return sorted(found)
+
+
+def _plan(folder: Path, output: Path, files: Mapping[str, bytes | Path] | None) -> list[str]:
+    """Return the user's root dot-entries to carry into the new site; refuse if a file that
+    timeline did not write would be lost (with files None, check everything but dot-entries)."""
+    if not folder.is_dir():
+        return []
+    owned = _owner(folder, output)
+    leaves = _leaves(folder)
+    written = {dest.split("/")[0] for dest in files or ()} | {MANIFEST}
+    ours = {rel.split("/")[0] for rel in leaves if owned(rel)}
+    refused: list[str] = []
+    carried: set[str] = set()
+    for rel in leaves:
+        root = rel.split("/")[0]
+        if owned(rel):
+            continue
+        if root.startswith(".") and (files is None or (root not in written
+                                                       and root not in ours)):
+            carried.add(root)
+        elif not root.startswith(".") or not _same(folder / rel, (files or {}).get(rel)):
+            refused.append(rel)
+    if refused:
+        more = f" and {len(refused) - SHOWN} more" if len(refused) > SHOWN else ""
+        raise UsageError(f"refusing to replace {output}: it holds files not written by "
+                         f"timeline: {', '.join(refused[:SHOWN])}{more}; move them out or "
+                         "choose another folder with -o")
+    return sorted(carried)
+
+
+def _same(path: Path, content: bytes | Path | None) -> bool:
+    """Return whether path is a plain file holding exactly content."""
+    if content is None or path.is_symlink() or not path.is_file():
+        return False
+    wanted = content.read_bytes() if isinstance(content, Path) else content
+    return path.read_bytes() == wanted
+
+
+# -- swapping, and what a killed build left -------------------------------------------
+
+
+def _swap_in(staging: Path, folder: Path, carried: list[str]) -> Path:
+    """Put staging in folder's place, carrying the user's dot-entries over; return the
+    folder now holding the old site. On failure the old site is left as it was."""
+    if not os.path.lexists(folder):
+        os.rename(staging, folder)
+        return staging  # gone: nothing to remove
+    moved: list[str] = []
+    try:
+        for name in carried:
+            os.rename(folder / name, staging / name)
+            moved.append(name)
+        if _exchange(staging, folder):
+            return staging  # staging now holds the old site
+        old = Path(tempfile.mkdtemp(prefix=f".{folder.name}-old-", dir=folder.parent))
+        os.rename(folder, old / "site")
+        try:
+            os.rename(staging, folder)
+        except BaseException:
+            os.rename(old / "site", folder)
+            os.rmdir(old)
+            raise
+        return old
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        for name in reversed(moved):
+            os.rename(staging / name, folder / name)
         raise
 
 
-def _swap_in(staging: Path, output: Path) -> None:
-    """Put staging in output's place; the old site is removed only afterwards."""
-    if not output.exists():
-        os.rename(staging, output)
+def _remove_stale(folder: Path) -> None:
+    """Remove the staging folders of killed builds beside folder (the caller holds the
+    lock, so no running build owns them), first putting back what they held of the
+    user's: a site moved aside, or dot-entries carried over before the swap."""
+    parent = folder.parent
+    names = sorted(os.listdir(parent))
+    for name in names:
+        stale = parent / name
+        if not name.startswith(f".{folder.name}-old-") or not _real_dir(stale):
+            continue
+        if _real_dir(stale / "site") and not os.path.lexists(folder):
+            os.rename(stale / "site", folder)
+            log.warning("restored %s, moved aside by a build that was killed", folder)
+        shutil.rmtree(stale, ignore_errors=True)
+    for name in names:
+        stale = parent / name
+        if not name.startswith(f".{folder.name}-new-") or not _real_dir(stale):
+            continue
+        files = _manifest_files(stale / MANIFEST)
+        keep = False
+        for entry in sorted(os.listdir(stale)) if files is not None else []:
+            if not entry.startswith(".") or entry == MANIFEST or any(
+                    f == entry or f.startswith(entry + "/") for f in files or ()):
+                continue
+            if _real_dir(folder) and not os.path.lexists(folder / entry):
+                os.rename(stale / entry, folder / entry)
+                log.warning("put %s back into %s, after a build that was killed",
+                            entry, folder)
+            else:
+                keep = True
+        if keep:
+            log.warning("kept %s: it holds files of yours that %s has too", stale, folder)
+        else:
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _real_dir(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
+
+
+@contextmanager
+def _locked(parent: Path) -> Iterator[None]:
+    """Hold the lock of parent's builds; wait for a build that holds it."""
+    try:
+        fd = os.open(parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        yield
         return
-    if _exchange(staging, output):
-        shutil.rmtree(staging, ignore_errors=True)  # staging now holds the old site
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{output.name}-old-", dir=output.parent))
-    os.rename(output, old / "site")
-    os.rename(staging, output)
-    shutil.rmtree(old, ignore_errors=True)
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                log.warning("waiting for another timeline build writing in %s", parent)
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except OSError as error:
+                log.debug("cannot lock %s: %s", parent, error)
+        yield
+    finally:
+        os.close(fd)
+
+
+class _Interrupt(BaseException):
+    """SIGINT or SIGTERM arrived while the site was being written."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+class _SignalGuard:
+    """Turn SIGINT and SIGTERM into an exception while a site is written (main thread only),
+    hold them back during steps that must not be cut, and deliver them again at the end."""
+
+    def __init__(self) -> None:
+        self.deferring = False
+        self.pending: int | None = None
+        self._previous: dict[int, signal.Handlers | Callable[[int, FrameType | None], object]
+                             | int] = {}
+
+    def __enter__(self) -> _SignalGuard:
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                previous = signal.getsignal(signum)
+                if previous is not None and previous != signal.SIG_IGN:
+                    self._previous[signum] = previous
+                    signal.signal(signum, self._handle)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous)
+        interrupt = error.signum if isinstance(error, _Interrupt) else self.pending
+        if interrupt is None:
+            return
+        signal.raise_signal(interrupt)  # the previous handler: exit, KeyboardInterrupt...
+        if isinstance(error, _Interrupt):
+            raise Interrupted(interrupt) from None
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if self.deferring:
+            self.pending = self.pending or signum
+        else:
+            raise _Interrupt(signum)
+
+    @contextmanager
+    def uninterrupted(self) -> Iterator[None]:
+        """Hold signals back during the block."""
+        self.deferring = True
+        try:
+            yield
+        finally:
+            self.deferring = False
+
+    def check(self) -> None:
+        """Act on a signal held back."""
+        if self.pending is not None:
+            signum, self.pending = self.pending, None
+            raise _Interrupt(signum)
 
 
 def _exchange(a: Path, b: Path) -> bool:
