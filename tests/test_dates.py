@@ -666,3 +666,94 @@ def test_wall_times_skipped_or_repeated_by_dst_are_refused(text: str, message: s
 def test_an_offset_settles_a_repeated_wall_time() -> None:
     assert parse_date("2022-10-30T01:30+00:00", zone="Europe/London").iso() == \
         "2022-10-30T01:30+00:00"
+
+
+# ---------------------------------------------------------------- no silently wrong year
+
+BEFORE_AD = "years before AD 1 must be written in ISO form"
+TWO_DIGITS = "write the year with four digits (a two-digit year leaves the century ambiguous)"
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("15 March 0043", "0043-03-15"),
+    ("March 15, 0043", "0043-03-15"),
+    ("0043 March 15", "0043-03-15"),
+    ("15 March, 0043", "0043-03-15"),
+    ("March 15th 0043", "0043-03-15"),
+    ("Mar-15-0043", "0043-03-15"),
+    ("March 0043", "0043-03"),
+    ("0043 March", "0043-03"),
+    ("15 March 0080", "0080-03-15"),
+    ("1 January 0001", "0001-01-01"),
+    ("29 February 0044", "0044-02-29"),
+    ("Mar 15 0043 10:00", "0043-03-15T10:00+00:00"),
+    ("c. 15 March 0043", "0043-03-15"),
+    ("15/03/0043", "0043-03-15"),
+    ("15.3.0043", "0043-03-15"),
+])
+def test_a_four_digit_year_in_words_is_that_year(text: str, iso: str) -> None:
+    assert parse_date(text).iso() == iso
+
+
+def test_a_four_digit_year_in_words_keeps_its_label_and_weekday() -> None:
+    assert parse_date("Sunday 15 March 0043").label() == "15 March 43"
+    assert parse_date("Friday 15 March 0080").label() == "15 March 80"  # 1980: a Saturday
+    with pytest.raises(DateError) as error:
+        parse_date("Saturday 15 March 0080")
+    assert str(error.value) == "invalid date 'Saturday 15 March 0080': 15 March 80 was a Friday"
+
+
+@pytest.mark.parametrize(("text", "order", "message"), [
+    ("15 March -0043", None, f"{BEFORE_AD}: -0043-03-15 (15 March 44 BC)"),
+    ("-0043 March 15", None, f"{BEFORE_AD}: -0043-03-15 (15 March 44 BC)"),
+    ("March 15, -0043", None, f"{BEFORE_AD}: -0043-03-15 (15 March 44 BC)"),
+    ("15 March - 0043", None, f"{BEFORE_AD}: -0043-03-15 (15 March 44 BC)"),
+    ("15 March \u22120043", None, f"{BEFORE_AD}: -0043-03-15 (15 March 44 BC)"),
+    ("c. March -0043?", None, f"{BEFORE_AD}: -0043-03 (March 44 BC)"),
+    ("15 March 0000", None, f"{BEFORE_AD}: 0000-03-15 (15 March 1 BC)"),
+    ("March 0000", None, f"{BEFORE_AD}: 0000-03 (March 1 BC)"),
+    ("15 March -0000", None, f"{BEFORE_AD}: 0000-03-15 (15 March 1 BC)"),
+    ("15/03/0000", "DMY", f"{BEFORE_AD}: 0000-03-15 (15 March 1 BC)"),
+    ("29 February -0043", None, "day must be 1-28 in February 44 BC"),
+    ("15 March 43", None, TWO_DIGITS),
+    ("March 15, 43", None, TWO_DIGITS),
+    ("3/15/80", None, TWO_DIGITS),
+    ("March -43", None, TWO_DIGITS),
+    ("15 March 2023 -0500", None,
+     "more than one four-digit number: write one year, and times as hh:mm"),
+    ("15 March 2023 0043", None,
+     "more than one four-digit number: write one year, and times as hh:mm"),
+    ("4 January 2023 143000", None, "write times as hh:mm or hh:mm:ss"),
+    ("4 January 2023 14:30.5", None, "write times as hh:mm or hh:mm:ss"),
+    ("2023-01-05T14:00.5", None, "write times as hh:mm or hh:mm:ss"),
+])
+def test_a_year_in_words_is_never_changed(text: str, order: str | None, message: str) -> None:
+    with pytest.raises(DateError) as error:
+        parse_date(text, date_order=order)
+    assert str(error.value) == f"invalid date '{text}': {message}"
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("-0000", "0000"), ("-0000-01", "0000-01"), ("-0000-01-01", "0000-01-01"),
+    ("-0000~", "0000"),
+])
+def test_negative_zero_is_refused(text: str, iso: str) -> None:
+    with pytest.raises(DateError) as error:
+        parse_date(text)
+    assert str(error.value) == (f"invalid date '{text}': -0000 is not a year (EDTF has no "
+                                f"negative zero): write {iso} for 1 BC")
+
+
+@pytest.mark.parametrize(("text", "time"), [
+    ("4 January 2023 14:30:15.5", "14:30:15"),
+    ("4 January 2023 14:30:15,5", "14:30:15"),
+    ("2023-01-05T14:00:00.123Z", "14:00:00"),
+    ("2023-01-05 14:00:00.5 MSK", "14:00:00"),
+    ("04/01/2023 9:30:01.25", "9:30:01"),
+])
+def test_fractional_seconds_are_refused_in_every_form(text: str, time: str) -> None:
+    with pytest.raises(DateError) as error:
+        parse_date(text, date_order="DMY")
+    assert str(error.value) == (f"invalid date '{text}': fractional seconds are not "
+                                f"supported: write {time}")
+

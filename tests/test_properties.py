@@ -3,13 +3,19 @@ and every valid date survives the trip to events.json with its precision."""
 
 from __future__ import annotations
 
+import calendar
+import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from unittest import mock
 
+import pytest
 import yaml
+from dateutil import parser as du_parser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -166,3 +172,60 @@ def test_valid_dates_round_trip_through_events_json(date: tuple[str, str, bool, 
 def _qualifier(approximate: bool, uncertain: bool) -> str:
     return {(True, True): "%", (True, False): "~", (False, True): "?"}.get(
         (approximate, uncertain), "")
+
+
+@contextlib.contextmanager
+def dateutil_clock(year: int | None) -> Iterator[None]:
+    """Make dateutil's two-digit-year window behave as if the clock showed `year`."""
+    if year is None:
+        yield
+        return
+
+    def convertyear(self: object, value: int, century_specified: bool = False) -> int:
+        if value < 100 and not century_specified:  # dateutil's rule, with our "now"
+            value += year // 100 * 100
+            value += -100 if value >= year + 50 else 100 if value < year - 50 else 0
+        return value
+
+    with mock.patch.object(du_parser.parserinfo, "convertyear", convertyear):
+        assert du_parser.parse("15 March 80").year == (2080 if year >= 2030 else 1980)
+        yield
+
+
+@st.composite
+def dates_in_words(draw: st.DrawFn) -> tuple[str, int, int, int | None]:
+    year, month = draw(st.integers(1, 9999)), draw(st.integers(1, 12))
+    day = draw(st.none() | st.integers(1, 28))
+    m = draw(st.sampled_from([calendar.month_name[month], calendar.month_abbr[month]]))
+    y = f"{year:04d}"
+    if day is None:
+        text = draw(st.sampled_from([f"{m} {y}", f"{y} {m}"]))
+    else:
+        text = draw(st.sampled_from([f"{day} {m} {y}", f"{m} {day}, {y}", f"{m} {day} {y}",
+                                     f"{y} {m} {day}", f"{day} {m}, {y}", f"{m}-{day}-{y}"]))
+        text += draw(st.sampled_from(["", " 10:00", " 23:59:59", " 2:30 PM", ", 14:30 MSK"]))
+    return draw(st.sampled_from(["", "c. "])) + text, year, month, day
+
+
+@pytest.mark.parametrize("clock", [None, 1950, 2100], ids=["now", "1950", "2100"])
+@SETTINGS
+@given(dates_in_words())
+def test_a_four_digit_year_in_words_is_that_year_on_any_clock(
+        clock: int | None, date: tuple[str, int, int, int | None]) -> None:
+    text, year, month, day = date
+    with dateutil_clock(clock):
+        point = parse_date(text)
+    assert (point.year, point.month, point.day) == (year, month, day), text
+
+
+@pytest.mark.parametrize("clock", [None, 1950, 2100], ids=["now", "1950", "2100"])
+@SETTINGS
+@given(st.integers(0, 99), st.integers(1, 12), st.integers(1, 28), st.booleans())
+def test_a_two_digit_year_is_refused_on_any_clock(clock: int | None, year: int, month: int,
+                                                  day: int, words: bool) -> None:
+    text = f"{day} {calendar.month_name[month]} {year:02d}" if words else \
+        f"{month}/{day}/{year:02d}"
+    with dateutil_clock(clock), pytest.raises(DateError) as error:
+        parse_date(text, date_order="MDY")
+    assert str(error.value) == (f"invalid date '{text}': write the year with four digits "
+                                f"(a two-digit year leaves the century ambiguous)")

@@ -2,7 +2,7 @@
 
 Years are astronomical (0 is 1 BC, -43 is 44 BC) and the calendar is the
 proleptic Gregorian one, computed here so that no year is out of range
-(`datetime` stops at year 1). Reading dates is in dateparse.py; zones in zones.py.
+(`datetime` stops at year 1). Reading dates is in parse.py; zones in zones.py.
 """
 
 from __future__ import annotations

@@ -4,6 +4,10 @@ ISO forms go through a grammar of our own; dateutil reads human forms
 (`4 January 2023`) but is parsed twice with different defaults, so that only
 the fields really written count, and its leniencies (a dropped minus, a
 month-first guess, an ignored zone) are refused before they can happen.
+dateutil never sees the year itself: the one four-digit number is swapped for
+a placeholder and read back by us, so `15 March 0043` is AD 43 on every machine
+(dateutil would move years below 100 into a century chosen by the clock).
+Years before AD 1 are astronomical and ISO-only: `15 March -0043` is refused.
 """
 
 from __future__ import annotations
@@ -44,6 +48,11 @@ _CIRCA = re.compile(r"(?:circa\b|ca\.|c\.)\s*", re.IGNORECASE)
 _BC_SUFFIX = re.compile(r"\b(?:BCE?|B\.C\.(?:E\.)?)$", re.IGNORECASE)
 _DEFAULTS = (datetime(2000, 1, 1, 0, 0, 0), datetime(2004, 3, 2, 1, 1, 1))
 _WEEKDAY = re.compile(r"\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", re.IGNORECASE)
+_FRACTION = re.compile(r"(?P<time>\d{1,2}:\d{2}(?P<seconds>:\d{2})?)[.,]\d")
+_YEAR_NUMBER = re.compile(r"(?P<sign>(?<!\w)[-\u2212\u2013]\s*)?"  # a minus, a dash
+                          r"(?<![\d:])(?P<digits>\d{4})(?![\d:])")
+_CLOCK = re.compile(r"\d:\d{2}")
+_PLACEHOLDER_YEAR = 1972  # a leap year >= 100: dateutil keeps it and accepts 29 February
 _HINT = "write e.g. 2023-01-04, 2023-01-04T14:30, September 2022 or 4 January 2023"
 
 
@@ -59,6 +68,7 @@ class _Fields:
     second: int | None = None
     offset: str | None = None
     zone: str | None = None
+    in_words: bool = False  # a human or numeric form, where years must be AD
 
 
 def _int(text: str | None) -> int | None:
@@ -72,11 +82,14 @@ def _with_time(fields: _Fields, match: re.Match[str]) -> _Fields:
                    second=_int(match["second"]), offset=match["offset"], zone=match["zone"])
 
 
-def _parse_iso(text: str) -> _Fields | None:
+def _parse_iso(text: str, raw: str) -> _Fields | None:
     """Read the strict ISO/EDTF forms; None if the text is not one."""
     match = _ISO.fullmatch(text)
     if match is None:
         return None
+    if match["year"] == "-0000":
+        raise DateError(f"invalid date '{raw}': -0000 is not a year (EDTF has no negative "
+                        f"zero): write {text[1:]} for 1 BC")
     return _with_time(_Fields(int(match["year"]), _int(match["month"]), _int(match["day"])), match)
 
 
@@ -96,13 +109,26 @@ def _parse_numeric(text: str, raw: str, date_order: str | None) -> _Fields | Non
                             f"timeline.toml, or write {dmy} or {mdy}")
         date_order = "DMY" if a > 12 else "MDY"
     month, day = (b, a) if date_order == "DMY" else (a, b)
-    fields = _Fields(int(match["year"]), month, day)
+    fields = _Fields(int(match["year"]), month, day, in_words=True)
     if not match["rest"]:
         return fields
     time_match = _NUMERIC_TIME.fullmatch(match["rest"])
     if time_match is None:
         raise DateError(f"invalid date '{raw}': cannot read '{match['rest'].strip()}' as a time")
     return _with_time(fields, time_match)
+
+
+def _swap_year(text: str, raw: str) -> tuple[str, int | None]:
+    """Replace the one four-digit year by a placeholder; return the text and the year."""
+    numbers = list(_YEAR_NUMBER.finditer(text))
+    if len(numbers) > 1:
+        raise DateError(f"invalid date '{raw}': more than one four-digit number: write one "
+                        f"year, and times as hh:mm")
+    if not numbers:
+        return text, None
+    number = numbers[0]
+    year = int(number["digits"]) * (-1 if number["sign"] else 1)
+    return text[:number.start()] + str(_PLACEHOLDER_YEAR) + text[number.end():], year
 
 
 def _parse_human(text: str, raw: str) -> _Fields:
@@ -119,6 +145,7 @@ def _parse_human(text: str, raw: str) -> _Fields:
     tz_match = _HUMAN_TZ.fullmatch(text)
     if tz_match and (tz_match["zone"] or "").upper() not in {"AM", "PM"}:
         text, offset, zone = tz_match["body"], tz_match["offset"], tz_match["zone"]
+    text, year = _swap_year(text, raw)
     with warnings.catch_warnings():
         warnings.simplefilter("error", UnknownTimezoneWarning)
         try:
@@ -132,27 +159,31 @@ def _parse_human(text: str, raw: str) -> _Fields:
     written = {name: getattr(first, name) == getattr(second, name)
                for name in ("year", "month", "day", "hour", "minute", "second")}
     if not written["year"]:
-        raise DateError(f"no year in '{raw}': {_HINT}")
-    if not re.search(r"(?<![\d:])\d{4}(?![\d:])", text):
+        raise DateError(f"no year in '{raw}': {_HINT}" if year is None
+                        else f"invalid date '{raw}': {_HINT}")
+    if year is None:
         raise DateError(f"invalid date '{raw}': write the year with four digits "
                         f"(a two-digit year leaves the century ambiguous)")
+    if first.year != _PLACEHOLDER_YEAR:  # the year came from another number
+        raise DateError(f"invalid date '{raw}': {_HINT}")
     if written["day"] and not written["month"]:
         raise DateError(f"invalid date '{raw}': a day needs a month")
     weekday = _WEEKDAY.search(text)
     if weekday:
         if not written["day"]:
             raise DateError(f"invalid date '{raw}': a weekday needs a full date")
-        actual = weekday_of(first.year, first.month, first.day)
+        actual = weekday_of(year, first.month, first.day)
         if not WEEKDAY_NAMES[actual].lower().startswith(weekday.group(0).lower()[:3]):
             raise DateError(f"invalid date '{raw}': {first.day} {MONTH_NAMES[first.month - 1]} "
-                            f"{first.year} was a {WEEKDAY_NAMES[actual]}")
-    if written["hour"] != written["minute"] or (written["second"] and not written["minute"]):
+                            f"{year_label(year)} was a {WEEKDAY_NAMES[actual]}")
+    if (written["hour"] != written["minute"] or (written["second"] and not written["minute"])
+            or (written["hour"] and not _CLOCK.search(text))):
         raise DateError(f"invalid date '{raw}': write times as hh:mm or hh:mm:ss")
     if (offset or zone) and not written["hour"]:
         raise DateError(f"invalid date '{raw}': a time zone needs a time, e.g. 14:30 UTC")
     kept = {name: getattr(first, name) if written[name] else None
             for name in ("month", "day", "hour", "minute", "second")}
-    return _Fields(first.year, **kept, offset=offset, zone=zone)
+    return _Fields(year, **kept, offset=offset, zone=zone, in_words=True)
 
 
 def _build(raw: str, f: _Fields, default: Zone, approximate: bool, uncertain: bool) -> DatePoint:
@@ -217,8 +248,20 @@ def parse_date(text: str, *, zone: str = "UTC", date_order: str | None = None) -
         body = body[:-1].rstrip()
     if not body:
         raise DateError(f"empty date '{text}': {_HINT}" if text.strip() else f"empty date: {_HINT}")
-    fields = _parse_iso(body) or _parse_numeric(body, text, order) or _parse_human(body, text)
-    return _build(text, fields, default, approximate, uncertain)
+    fraction = _FRACTION.search(body)
+    if fraction and fraction["seconds"]:
+        raise DateError(f"invalid date '{text}': fractional seconds are not supported: "
+                        f"write {fraction['time']}")
+    if fraction:
+        raise DateError(f"invalid date '{text}': write times as hh:mm or hh:mm:ss")
+    fields = (_parse_iso(body, text) or _parse_numeric(body, text, order)
+              or _parse_human(body, text))
+    point = _build(text, fields, default, approximate, uncertain)
+    if fields.in_words and point.year < 1:
+        plain = replace(point, approximate=False, uncertain=False)
+        raise DateError(f"invalid date '{text}': years before AD 1 must be written in ISO "
+                        f"form: {plain.iso()} ({plain.label()})")
+    return point
 
 
 def _split_interval(text: str) -> list[str]:
