@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from timeline import __version__
-from timeline.errors import BuildError, Report, TimelineError
+from timeline.errors import Report, TimelineError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -77,16 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             serve(args.project, host=args.host, port=args.port, drafts=args.drafts,
                   open_browser=args.open)
         return 0
-    except BuildError as error:
-        for diagnostic in error.diagnostics:
-            print(diagnostic, file=sys.stderr)
-        count = len(error.diagnostics)
-        print(f"{count} error{'s' if count != 1 else ''}; the site was not changed",
-              file=sys.stderr)
-        return error.exit_code
     except TimelineError as error:
-        print(f"error: {error}" if ": error:" not in str(error) else str(error),
-              file=sys.stderr)
+        print(error.format(), file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return 130

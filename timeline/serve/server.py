@@ -31,7 +31,7 @@ import tornado.websocket
 
 from timeline.content.gate import relative
 from timeline.content.load import require_project
-from timeline.errors import TimelineError, UsageError
+from timeline.errors import TimelineError, UsageError, plural, printable
 from timeline.serve.preview import BuildState, Preview, Rebuild, site_builder
 
 log = logging.getLogger(__name__)
@@ -274,7 +274,7 @@ def _report(outcome: Rebuild, state: BuildState, *, changes: str | None = None) 
     for error in outcome.errors:
         print(error, file=sys.stderr, flush=True)
     count = len(outcome.errors)
-    errors = f"{count} error{'s' if count != 1 else ''}"
+    errors = plural(count, "error")
     serving = ("still serving the last good site" if state.has_site
                else "nothing to serve until it builds; fix and save")
     if changes is None:
@@ -291,7 +291,7 @@ def _report(outcome: Rebuild, state: BuildState, *, changes: str | None = None) 
 def _describe(changes: set[Path], project: Path, limit: int = 3) -> str:
     names = sorted(relative(project.resolve(), p) for p in changes)
     more = f" and {len(names) - limit} more" if len(names) > limit else ""
-    return ", ".join(names[:limit]) + more
+    return printable(", ".join(names[:limit]) + more)
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
