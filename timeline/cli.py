@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="address to listen on (default: 127.0.0.1, this computer only)")
     serve.add_argument("--port", type=int, default=8000,
                        help="port to listen on; 0 picks a free one (default: 8000)")
+    serve.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                       help="also answer requests for this host name, e.g. mybox.local "
+                            "(localhost and IP addresses always work; repeatable)")
     serve.add_argument("--drafts", action="store_true", help="include events with draft: true")
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
     return parser
@@ -75,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from timeline.serve.server import serve
 
             serve(args.project, host=args.host, port=args.port, drafts=args.drafts,
-                  open_browser=args.open)
+                  open_browser=args.open, allowed_hosts=args.allow_host)
         return 0
     except TimelineError as error:
         print(error.format(), file=sys.stderr)
