@@ -91,7 +91,7 @@ def test_cli_prints_a_summary_and_python_m_works(make_project: MakeProject) -> N
     project = make_project({"content/e.md": event()})
     result = run("build", project)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Built 1 events, ")
+    assert result.stdout.startswith("Built 1 event, ")
     assert (project / "site" / "events" / "e" / "index.html").is_file()
     assert (project / "site" / MANIFEST).is_file()
 

@@ -28,13 +28,14 @@ from urllib.parse import urlsplit
 
 import jinja2
 import pytest
+import tornado.httpclient
 import tornado.websocket
 import yaml
 from conftest import REPO
 from markupsafe import escape
 
 from timeline.build import build
-from timeline.errors import BuildError, ContentError, Diagnostic, TimelineError
+from timeline.errors import BuildError, ContentError, Diagnostic, TimelineError, UsageError
 from timeline.serve.preview import (
     MemoryBytecodeCache,
     Preview,
@@ -43,7 +44,7 @@ from timeline.serve.preview import (
     site_builder,
     site_path,
 )
-from timeline.serve.server import PreviewServer, ServeError, exposure_warning, listen
+from timeline.serve.server import Hosts, PreviewServer, ServeError, exposure_warning, listen
 from timeline.serve.watcher import Debouncer, Watcher, is_editor_file
 from timeline.site.theme import default_theme_dir
 from timeline.site.writer import MANIFEST, write_site
@@ -350,6 +351,131 @@ def test_livereload_js_and_head_requests(running: PreviewServer) -> None:
     assert int(response.getheader("Content-Length") or 0) > 0
 
 
+# -- DNS rebinding and cross-site websockets ----------------------------------------------
+
+
+def refused_host(host: str, advice: bool = True) -> str:
+    """Return the whole 403 body for a refused Host header."""
+    name = host.rpartition(":")[0] if host.count(":") == 1 else host
+    return (f"403: refused Host '{host}': timeline serve answers only to localhost, "
+            "*.localhost, IP addresses and names given with --allow-host (DNS rebinding "
+            "protection)" + (f"; to preview under this name, start it with --allow-host "
+                             f"{name}" if advice else "") + "\n")
+
+
+def refused_origin(origin: str, host: str) -> str:
+    return (f"403: refused a livereload connection from Origin '{origin}': only pages of this "
+            f"preview (Origin http://{host}) may connect (cross-site WebSocket protection)\n")
+
+
+def get_as(port: int, host: str | None, target: str = "/") -> tuple[int, str, str]:
+    """Return the status, Content-Type and text of a GET sent with exactly this Host header."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        conn.putrequest("GET", target, skip_host=True, skip_accept_encoding=True)
+        if host is not None:
+            conn.putheader("Host", host)
+        conn.endheaders()
+        response = conn.getresponse()
+        return (response.status, response.getheader("Content-Type") or "",
+                response.read().decode("utf-8"))
+    finally:
+        conn.close()
+
+
+def test_hosts_accept_loopback_names_ip_addresses_and_names_allowed() -> None:
+    hosts = Hosts.serving("127.0.0.1", ["MyBox.local"])
+    for name in ["localhost", "LOCALHOST", "app.localhost", "127.0.0.1", "127.0.0.2", "[::1]",
+                 "192.168.1.5", "[fe80::1]", "mybox.local", "MYBOX.LOCAL"]:
+        assert hosts.accepts(name), name
+    for name in ["attacker.example", "localhost.attacker.example", "localhost.", "127.0.0.1.",
+                 "127.1", "0x7f000001", "mybox", "other.local", "[localhost]", ""]:
+        assert not hosts.accepts(name), name
+    for header in ["localhost:8000", "127.0.0.1:1", "[::1]:8000", "localhost"]:
+        assert hosts.refusal(header) is None, header
+    for header in ["attacker.example:8000", "localhost:80:80", "localhost:", "[::1", "::1", None]:
+        assert hosts.refusal(header) is not None, header
+    assert Hosts.serving("0.0.0.0") == Hosts(frozenset())
+    assert Hosts.serving("mybox.local").accepts("mybox.local")
+
+
+@pytest.mark.parametrize("name", ["http://mybox.local", "mybox.local:8000", "*.local", "-x",
+                                  "", "a b"])
+def test_allow_host_takes_host_names_only(name: str) -> None:
+    with pytest.raises(UsageError) as raised:
+        Hosts.serving("127.0.0.1", [name])
+    assert raised.value.format() == \
+        f"error: --allow-host takes a host name such as mybox.local, not '{name}'"
+
+
+def test_requests_for_other_host_names_are_refused(running: PreviewServer) -> None:
+    port = running.port
+    for host in [f"127.0.0.1:{port}", f"localhost:{port}", f"preview.localhost:{port}",
+                 f"[::1]:{port}", f"10.0.0.7:{port}", "localhost", "localhost:9000"]:
+        status, kind, body = get_as(port, host)
+        assert (status, kind) == (200, "text/html; charset=utf-8"), host
+        assert "<h1>Home</h1>" in body
+    for host in [f"attacker.example:{port}", "attacker.example", f"localhost.evil.example:{port}",
+                 f"127.0.0.1.nip.io:{port}"]:
+        for target in ["/", "/livereload.js", "/assets/style.css", "/nope"]:
+            assert get_as(port, host, target) == (403, "text/plain; charset=utf-8",
+                                                  refused_host(host)), (host, target)
+    assert get_as(port, "a_b:1")[2] == refused_host("a_b:1", advice=False)
+
+
+def test_a_request_without_a_host_is_refused(running: PreviewServer) -> None:
+    with socket.create_connection(("127.0.0.1", running.port), timeout=5) as conn:
+        conn.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.split(b"\r\n")[0] == b"HTTP/1.1 403 Forbidden"
+    assert body.decode() == (
+        "403: refused a request without a Host header: timeline serve answers only to "
+        "localhost, *.localhost, IP addresses and names given with --allow-host (DNS "
+        "rebinding protection)\n")
+
+
+def connect(port: int, *, host: str | None = None, origin: str | None = None
+            ) -> tuple[int, str]:
+    """Open livereload's websocket as a browser would; return 101 and the hello, or the 403."""
+    headers = {name: value for name, value in [("Host", host), ("Origin", origin)] if value}
+
+    async def talk() -> tuple[int, str]:
+        request = tornado.httpclient.HTTPRequest(f"ws://127.0.0.1:{port}/livereload",
+                                                 headers=headers)
+        try:
+            conn = await tornado.websocket.websocket_connect(request)
+        except tornado.httpclient.HTTPClientError as error:
+            assert error.response is not None
+            return error.code, error.response.body.decode()
+        await conn.write_message(json.dumps({"command": "hello", "protocols": []}))
+        hello = await conn.read_message()
+        conn.close()
+        return 101, str(hello)
+
+    return asyncio.run(asyncio.wait_for(talk(), 10))
+
+
+def test_livereload_accepts_only_its_own_pages(running: PreviewServer) -> None:
+    port = running.port
+    own = f"127.0.0.1:{port}"
+    for host, origin in [(None, None), (None, f"http://{own}"), (None, f"HTTP://{own}"),
+                         (f"localhost:{port}", f"http://localhost:{port}"),
+                         ("localhost:9000", "http://localhost:9000")]:  # a forwarded port
+        status, hello = connect(port, host=host, origin=origin)
+        assert status == 101 and '"command": "hello"' in hello, (host, origin)
+    for origin in ["http://attacker.example", f"http://attacker.example:{port}", "null",
+                   f"http://localhost:{port}", f"http://127.0.0.1:{port + 1}",
+                   f"file://{own}", f"ws://{own}"]:
+        assert connect(port, origin=origin) == (403, refused_origin(origin, own)), origin
+    # DNS rebinding: the attacker's page, its name now pointing here, is the same origin
+    rebound = f"attacker.example:{port}"
+    assert connect(port, host=rebound, origin=f"http://{rebound}") == (403, refused_host(rebound))
+    assert running.browsers.sockets == set()
+
+
 # -- bursts of changes --------------------------------------------------------------------
 
 
@@ -649,8 +775,8 @@ def test_serve_refuses_paths_outside_the_site(example: Path, tmp_path: Path,
     (site / "leak.txt").symlink_to(tmp_path / "tmp" / "secret.txt")
     (site / "leakdir").symlink_to(tmp_path / "tmp")
     for target in TRAVERSALS + ["/leak.txt", "/leakdir/secret.txt"]:
-        status, body = served.get(target)
-        assert status == 404, target
+        status, body = served.get(target)  # http://example.org/... sends Host: example.org
+        assert status == (403 if target.startswith("http://") else 404), target
         assert "TOP SECRET" not in body and "root:" not in body
     status, body = served.get("/nowhere/")
     assert status == 404 and "<html" in body.lower() and "livereload.js" in body
@@ -737,3 +863,31 @@ def test_host_other_than_this_computer_warns_and_open(example: Path,
     served.wait_for(r"warning: listening on 0\.0\.0\.0: other computers")
     served.wait_for(r"OPENING http://127\.0\.0\.1:\d+/")
     assert served.interrupt() in (0, 130)
+
+
+def test_serve_answers_only_the_names_it_may(example: Path, serve: Callable[..., Served]) -> None:
+    served = serve(example, "--host", "0.0.0.0", "--allow-host", "mybox.local",
+                   "--allow-host", "preview.lan").start()
+    port = served.wait_for(r"Serving http://0\.0\.0\.0:(\d+)/").group(1)
+    for host in [f"mybox.local:{port}", f"preview.lan:{port}", f"127.0.0.1:{port}",
+                 f"192.168.1.5:{port}", f"localhost:{port}"]:
+        assert get_as(int(port), host)[0] == 200, host
+    assert get_as(int(port), f"other.local:{port}") == (
+        403, "text/plain; charset=utf-8", refused_host(f"other.local:{port}"))
+    assert served.interrupt() in (0, 130)
+    assert "Traceback" not in served.output
+
+
+def test_serve_refuses_a_bad_allow_host(example: Path, tmp_path: Path) -> None:
+    served = Served(example, tmp_path / "tmp", "--port", "0", "--allow-host", "http://x:1")
+    assert served.process.wait(20) == 2
+    served._reader.join(5)
+    assert served.lines == ["error: --allow-host takes a host name such as mybox.local, "
+                            "not 'http://x:1'"]
+
+
+def test_the_refusal_shown_in_the_docs_is_the_one_given() -> None:
+    docs = (REPO / "docs" / "serve.md").read_text(encoding="utf-8")
+    assert refused_host("attacker.example:8000") in docs
+    refusal = Hosts.serving("127.0.0.1").refusal("attacker.example:8000")
+    assert f"403: {refusal}\n" == refused_host("attacker.example:8000")

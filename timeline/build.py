@@ -14,7 +14,7 @@ import jinja2
 from timeline.content.gate import CONTENT_DIR, EVENT_SUFFIX
 from timeline.content.load import load_timeline, require_project
 from timeline.content.sources import REGISTRY
-from timeline.errors import Report, TimelineError, UsageError
+from timeline.errors import Diagnostic, Report, TimelineError, UsageError, plural, printable
 from timeline.model import Timeline
 from timeline.site.exports import atom_feed, events_json, sitemap, timelinejs_json
 from timeline.site.filters import template_filters
@@ -25,11 +25,20 @@ from timeline.site.writer import check_output, write_site
 log = logging.getLogger(__name__)
 
 ASSETS_DIR = "assets"
+LAST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z: feeds write four-digit years
 STATIC_DIR = "static"
 
 
 class TemplateError(TimelineError):
-    """A template that is missing or fails while rendering."""
+    """A template that is missing or fails while rendering, at a path and line if known."""
+
+    def __init__(self, message: str, path: str | None = None, line: int = 0) -> None:
+        super().__init__(message)
+        self.diagnostic = Diagnostic(path, line, message) if path is not None else None
+
+    def format(self) -> str:
+        """Return 'PATH:LINE: error: MESSAGE', or 'error: MESSAGE' when no template is to blame."""
+        return str(self.diagnostic) if self.diagnostic is not None else super().format()
 
 
 @dataclass(frozen=True)
@@ -44,8 +53,9 @@ class BuildResult:
 
     def summary(self, output: Path) -> str:
         """Return the one-line summary printed after a build."""
-        return (f"Built {len(self.timeline.events)} events, {self.pages} pages "
-                f"({self.files} files) in {self.seconds:.2f} s to {output}")
+        return (f"Built {plural(len(self.timeline.events), 'event')}, "
+                f"{plural(self.pages, 'page')} ({plural(self.files, 'file')}) "
+                f"in {self.seconds:.2f} s to {printable(str(output))}")
 
 
 def build(project: Path, output: Path | None = None, *, drafts: bool = False,
@@ -88,10 +98,10 @@ def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None
     except jinja2.TemplateNotFound as error:
         raise TemplateError(explain_missing(error, project)) from None
     except jinja2.TemplateSyntaxError as error:
-        raise TemplateError(f"{error.filename}:{error.lineno}: error: template syntax: "
-                            f"{error.message}") from None
+        raise TemplateError(f"template syntax: {error.message}", error.filename or "template",
+                            error.lineno) from None
     except jinja2.TemplateError as error:
-        raise TemplateError(f"{_template_line(error)}: error: {error}") from None
+        raise TemplateError(str(error), *_template_line(error)) from None
     files["events.json"] = events_json(timeline)
     files["timeline.json"] = timelinejs_json(timeline)
     if timeline.config.base_url is not None:
@@ -105,20 +115,23 @@ def source_date_epoch(environ: Mapping[str, str]) -> int | None:
     value = environ.get("SOURCE_DATE_EPOCH")
     if value is None or value == "":
         return None
-    if not value.strip().isdigit():
+    if not value.isascii() or not value.isdigit():  # '²' and '٣' are digits to isdigit()
         raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since "
                          f"1970-01-01 UTC, not '{value}'")
+    if len(value.lstrip("0")) > len(str(LAST_EPOCH)) or int(value) > LAST_EPOCH:
+        raise UsageError(f"SOURCE_DATE_EPOCH must be at most {LAST_EPOCH} "
+                         f"(9999-12-31 23:59:59 UTC), not '{value}'")
     return int(value)
 
 
-def _template_line(error: Exception) -> str:
-    """Return 'TEMPLATE:LINE' of the innermost template frame of a rendering error."""
-    where = "template"
+def _template_line(error: Exception) -> tuple[str, int]:
+    """Return the template and line of the innermost template frame of a rendering error."""
+    where = ("template", 0)
     frame = error.__traceback__
     while frame is not None:
         name = frame.tb_frame.f_code.co_filename
         if name.endswith((".html", ".xml", ".txt")):
-            where = f"{name}:{frame.tb_lineno}"
+            where = (name, frame.tb_lineno)
         frame = frame.tb_next
     return where
 

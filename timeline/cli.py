@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from timeline import __version__
-from timeline.errors import BuildError, Report, TimelineError
+from timeline.errors import Report, TimelineError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="address to listen on (default: 127.0.0.1, this computer only)")
     serve.add_argument("--port", type=int, default=8000,
                        help="port to listen on; 0 picks a free one (default: 8000)")
+    serve.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                       help="also answer requests for this host name, e.g. mybox.local "
+                            "(localhost and IP addresses always work; repeatable)")
     serve.add_argument("--drafts", action="store_true", help="include events with draft: true")
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
     return parser
@@ -75,18 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from timeline.serve.server import serve
 
             serve(args.project, host=args.host, port=args.port, drafts=args.drafts,
-                  open_browser=args.open)
+                  open_browser=args.open, allowed_hosts=args.allow_host)
         return 0
-    except BuildError as error:
-        for diagnostic in error.diagnostics:
-            print(diagnostic, file=sys.stderr)
-        count = len(error.diagnostics)
-        print(f"{count} error{'s' if count != 1 else ''}; the site was not changed",
-              file=sys.stderr)
-        return error.exit_code
     except TimelineError as error:
-        print(f"error: {error}" if ": error:" not in str(error) else str(error),
-              file=sys.stderr)
+        print(error.format(), file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return 130

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -23,13 +24,17 @@ class Diagnostic:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.severity.value}: {self.message}"
+        return printable(f"{where}: {self.severity.value}: {self.message}")
 
 
 class TimelineError(Exception):
     """Base of every error the tool reports to the user without a traceback."""
 
     exit_code = 1
+
+    def format(self) -> str:
+        """Return the error as printed: 'error: MESSAGE', on one line that reads left to right."""
+        return printable(f"error: {self}")
 
 
 class ContentError(TimelineError):
@@ -40,6 +45,10 @@ class ContentError(TimelineError):
         self.diagnostic = Diagnostic(path, line, message)
 
     def __str__(self) -> str:
+        return str(self.diagnostic)
+
+    def format(self) -> str:
+        """Return the error as printed: 'PATH:LINE: error: MESSAGE'."""
         return str(self.diagnostic)
 
 
@@ -53,6 +62,12 @@ class BuildError(TimelineError):
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    def format(self) -> str:
+        """Return every problem, one per line, then how many errors kept the site unchanged."""
+        lines = [str(d) for d in self.diagnostics]
+        return "\n".join([*lines, f"{plural(len(self.errors), 'error')}; "
+                                   "the site was not changed"])
 
 
 class UsageError(TimelineError):
@@ -89,7 +104,7 @@ class Report:
 
     def summary(self) -> str:
         """Return 'N errors, M warnings'."""
-        return f"{_count(len(self.errors), 'error')}, {_count(len(self.warnings), 'warning')}"
+        return f"{plural(len(self.errors), 'error')}, {plural(len(self.warnings), 'warning')}"
 
     def promote_warnings(self) -> None:
         """Treat every warning as an error (--strict)."""
@@ -102,8 +117,39 @@ class Report:
             raise BuildError(self.diagnostics)
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """Return '1 event', '2 events', '0 events' (nouns: the plural, when not noun + 's')."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
+
+
+# Characters that move the rest of a line about without showing: the bidirectional
+# formatting characters (Unicode's Bidi_Control property) and the line and paragraph
+# separators; every control character (Cc) and lone surrogate (Cs) is escaped too.
+_INVISIBLE = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                       "\u2066\u2067\u2068\u2069\u2028\u2029")
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """Return text with control, bidi and undecodable characters written as escapes.
+
+    A newline becomes `\\n`, U+202E `\\u202e`, the byte 0xff of a file name that is
+    not UTF-8 (which Python holds as the surrogate U+DCFF) `\\xff`: so one problem
+    is one line, read left to right, and printing it never fails.
+    """
+    if text.isprintable():  # the common case: nothing to do
+        return text
+    return "".join(_escape(c) if c in _INVISIBLE or unicodedata.category(c) in ("Cc", "Cs")
+                   else c for c in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if char in _SHORT:
+        return _SHORT[char]
+    if code < 0x80 or 0xDC80 <= code <= 0xDCFF:  # ASCII control, or a byte kept as a surrogate
+        return f"\\x{code & 0xFF:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def did_you_mean(word: str, choices: list[str] | set[str]) -> str:

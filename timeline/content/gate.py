@@ -42,6 +42,15 @@ def relative(project: Path, path: Path) -> str:
         return path.as_posix()
 
 
+def _encodable(name: str) -> bool:
+    """Tell whether a file name is text (not bytes Python kept as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def read_text(path: Path, rel: str) -> str:
     """Return a file's text: UTF-8 (a BOM is allowed), line endings made \\n."""
     data = path.read_bytes()
@@ -57,6 +66,8 @@ def read_text(path: Path, rel: str) -> str:
 def read_source_file(project: Path, path: Path) -> SourceFile:
     """Read one event file, or raise ContentError."""
     rel = relative(project, path)
+    if not rel.isascii() and not _encodable(rel):
+        raise ContentError(rel, 1, "the file name is not UTF-8: rename the file")
     try:
         real = path.resolve(strict=True)
     except (OSError, RuntimeError):

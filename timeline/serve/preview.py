@@ -19,7 +19,7 @@ from urllib.parse import quote, unquote
 import jinja2
 from jinja2.bccache import Bucket
 
-from timeline.errors import BuildError, TimelineError
+from timeline.errors import BuildError, TimelineError, plural, printable
 from timeline.site.writer import MANIFEST
 
 log = logging.getLogger(__name__)
@@ -80,11 +80,11 @@ class Preview:
         except BuildError as error:
             errors = tuple(str(d) for d in error.diagnostics)
         except TimelineError as error:
-            errors = (str(error) if ": error:" in str(error) else f"error: {error}",)
+            errors = (error.format(),)
         except Exception as error:  # a bug in timeline: say so, but keep serving
             log.exception("the build crashed")
-            errors = (f"error: the build crashed ({type(error).__name__}: {error}); "
-                      + "this is a bug in timeline, please report it",)
+            errors = (printable(f"error: the build crashed ({type(error).__name__}: {error}); "
+                                "this is a bug in timeline, please report it"),)
         old = self.state
         self.state = BuildState(old.generation + 1, errors, old.has_site or not errors)
         return Rebuild(time.perf_counter() - started, summary, errors)
@@ -165,7 +165,7 @@ def site_builder(project: Path, *, drafts: bool = False, base_url: str | None = 
                        bytecode_cache=templates)
         for warning in result.report.warnings:
             print(warning, file=sys.stderr, flush=True)
-        return f"{len(result.timeline.events)} events, {result.pages} pages"
+        return f"{plural(len(result.timeline.events), 'event')}, {plural(result.pages, 'page')}"
 
     return build_site
 
@@ -228,7 +228,7 @@ def reload_snippet(token: str, errors: Sequence[str], *, has_site: bool = True) 
         lead = ("Still showing the last good build." if has_site
                 else "There is nothing to show until it builds.")
         lines = "\n".join(html.escape(e) for e in errors)
-        count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+        count = plural(len(errors), "error")
         snippet += (ERROR_HTML.replace("{count}", count).replace("{lead}", lead)
                     .replace("{errors}", lines))
     return snippet.encode("utf-8")

@@ -18,10 +18,12 @@ import tempfile
 import threading
 import time
 import webbrowser
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import tornado.httpserver
 import tornado.ioloop
@@ -31,7 +33,7 @@ import tornado.websocket
 
 from timeline.content.gate import relative
 from timeline.content.load import require_project
-from timeline.errors import TimelineError, UsageError
+from timeline.errors import TimelineError, UsageError, plural, printable
 from timeline.serve.preview import BuildState, Preview, Rebuild, site_builder
 
 log = logging.getLogger(__name__)
@@ -42,15 +44,97 @@ HELLO = {"command": "hello", "protocols": ["http://livereload.com/protocols/offi
          "serverName": "timeline"}
 
 
+HOST_HEADER = re.compile(r"(?P<name>\[[0-9a-fA-F:.]+\]|[^:\[\]]+)(?::[0-9]{1,5})?")
+HOST_NAME = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*",
+                       re.IGNORECASE)
+
+
 class ServeError(TimelineError):
     """The preview cannot start: a busy port, an address that is not this computer's."""
 
 
-class SiteHandler(tornado.web.RequestHandler):
+@dataclass(frozen=True)
+class Hosts:
+    """The names a preview answers to: localhost, *.localhost, IP addresses, and names allowed.
+
+    A page on attacker.example whose name the attacker then points at 127.0.0.1 (DNS
+    rebinding) reaches the server with `Host: attacker.example`; an IP address or a
+    localhost name cannot be pointed anywhere by an attacker, so only those are safe
+    without being named. The port is not checked: the attacker's page uses the right
+    one anyway, and a forwarded port (`ssh -L 9000:localhost:8000`) must work.
+    """
+
+    names: frozenset[str] = frozenset()
+
+    @classmethod
+    def serving(cls, host: str, allowed: Iterable[str] = ()) -> Hosts:
+        """Return the Hosts of a server bound to host, with the names given to --allow-host."""
+        names = set()
+        for name in allowed:
+            if not HOST_NAME.fullmatch(name):
+                raise UsageError(f"--allow-host takes a host name such as mybox.local, "
+                                 f"not '{name}'")
+            names.add(name.lower())
+        if HOST_NAME.fullmatch(host) and not _is_ip(host):
+            names.add(host.lower())  # --host mybox.local: the name it was given
+        return cls(frozenset(names))
+
+    def accepts(self, name: str) -> bool:
+        """Tell whether a host name (as in a Host header, without its port) is answered."""
+        name = name.lower()
+        return (name == "localhost" or name.endswith(".localhost") or name in self.names
+                or _is_ip(name[1:-1] if name.startswith("[") else name))
+
+    def refusal(self, host: str | None) -> str | None:
+        """Return why a request with this Host header is refused, or None to answer it."""
+        match = HOST_HEADER.fullmatch(host) if host is not None else None
+        if match and self.accepts(match["name"]):
+            return None
+        asked = "a request without a Host header" if host is None else f"Host '{host}'"
+        advice = ""
+        if match and HOST_NAME.fullmatch(match["name"]):
+            advice = f"; to preview under this name, start it with --allow-host {match['name']}"
+        return printable(f"refused {asked}: timeline serve answers only to localhost, "
+                         "*.localhost, IP addresses and names given with --allow-host "
+                         f"(DNS rebinding protection){advice}")
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _refuse(handler: tornado.web.RequestHandler, reason: str) -> None:
+    """Answer 403 with a one-line, plain-text reason."""
+    handler.set_status(403)
+    handler.clear_header("Content-Type")
+    handler.set_header("Content-Type", "text/plain; charset=utf-8")
+    handler.set_header("X-Content-Type-Options", "nosniff")
+    handler.set_header("Cache-Control", "no-store")
+    handler.finish(f"403: {reason}\n")
+
+
+class LocalHandler(tornado.web.RequestHandler):
+    """A handler that answers only requests whose Host is one the preview answers to."""
+
+    hosts: Hosts
+
+    def prepare(self) -> None:
+        reason = self.hosts.refusal(self.request.headers.get("Host"))
+        if reason is not None:
+            log.debug("403 %s", reason)
+            _refuse(self, reason)
+
+
+class SiteHandler(LocalHandler):
     """Answer GET and HEAD for the site's files through Preview.respond."""
 
-    def initialize(self, preview: Preview) -> None:
+    def initialize(self, preview: Preview, hosts: Hosts) -> None:
         self.preview = preview
+        self.hosts = hosts
 
     def get(self) -> None:
         response = self.preview.respond(self.request.uri or "")
@@ -65,8 +149,11 @@ class SiteHandler(tornado.web.RequestHandler):
         return None
 
 
-class LiveReloadScript(tornado.web.RequestHandler):
+class LiveReloadScript(LocalHandler):
     """Serve livereload.js from the livereload package."""
+
+    def initialize(self, hosts: Hosts) -> None:
+        self.hosts = hosts
 
     def get(self) -> None:
         self.set_header("Content-Type", "text/javascript; charset=utf-8")
@@ -101,11 +188,32 @@ class Browsers:
         self.sockets.clear()
 
 
-class ReloadSocket(tornado.websocket.WebSocketHandler):
-    """The server's side of livereload's protocol: answer hello, then send reloads."""
+class ReloadSocket(tornado.websocket.WebSocketHandler, LocalHandler):
+    """The server's side of livereload's protocol: answer hello, then send reloads.
 
-    def initialize(self, browsers: Browsers) -> None:
+    Only pages of the preview may connect: a browser always sends the page's Origin
+    with a websocket request, and it must be the Host asked for. A request without
+    an Origin comes from a program, not a page, and could open the port anyway.
+    """
+
+    def initialize(self, browsers: Browsers, hosts: Hosts) -> None:
         self.browsers = browsers
+        self.hosts = hosts
+
+    def prepare(self) -> None:
+        super().prepare()
+        origin = self.request.headers.get("Origin")
+        if self._finished or origin is None or self.check_origin(origin):
+            return
+        host = self.request.headers.get("Host", "")
+        _refuse(self, printable(
+            f"refused a livereload connection from Origin '{origin}': only pages of this "
+            f"preview (Origin http://{host}) may connect (cross-site WebSocket protection)"))
+
+    def check_origin(self, origin: str) -> bool:
+        parts = urlsplit(origin)
+        host = self.request.headers.get("Host", "")
+        return parts.scheme in ("http", "https") and parts.netloc.lower() == host.lower()
 
     def on_message(self, message: str | bytes) -> None:
         with contextlib.suppress(ValueError):
@@ -118,12 +226,12 @@ class ReloadSocket(tornado.websocket.WebSocketHandler):
         self.browsers.sockets.discard(self)
 
 
-def make_app(preview: Preview, browsers: Browsers) -> tornado.web.Application:
+def make_app(preview: Preview, browsers: Browsers, hosts: Hosts) -> tornado.web.Application:
     """Return the Tornado application that serves a preview."""
     return tornado.web.Application([
-        (re.escape(RELOAD_SOCKET), ReloadSocket, {"browsers": browsers}),
-        (re.escape(RELOAD_SCRIPT), LiveReloadScript),
-        (r".*", SiteHandler, {"preview": preview}),
+        (re.escape(RELOAD_SOCKET), ReloadSocket, {"browsers": browsers, "hosts": hosts}),
+        (re.escape(RELOAD_SCRIPT), LiveReloadScript, {"hosts": hosts}),
+        (r".*", SiteHandler, {"preview": preview, "hosts": hosts}),
     ], log_function=_log_request)
 
 
@@ -136,8 +244,10 @@ def _log_request(handler: tornado.web.RequestHandler) -> None:
 class PreviewServer:
     """Listen on host:port; serve a Preview, with livereload's websocket, until stopped."""
 
-    def __init__(self, *, host: str = "127.0.0.1", port: int = 8000) -> None:
+    def __init__(self, *, host: str = "127.0.0.1", port: int = 8000,
+                 allowed_hosts: Iterable[str] = ()) -> None:
         self.browsers = Browsers()
+        self.hosts = Hosts.serving(host, allowed_hosts)
         self.sockets = listen(host, port)
         self.port = self.sockets[0].getsockname()[1]
         self.url = f"http://{url_host(host)}:{self.port}/"
@@ -177,7 +287,7 @@ class PreviewServer:
         self._loop = tornado.ioloop.IOLoop.current()
         if self._stop_requested.is_set():
             return
-        server = tornado.httpserver.HTTPServer(make_app(preview, self.browsers))
+        server = tornado.httpserver.HTTPServer(make_app(preview, self.browsers, self.hosts))
         server.add_sockets(self.sockets)
         try:
             with _loop_signals(self.stop):
@@ -224,7 +334,7 @@ def exposure_warning(host: str) -> str | None:
 
 
 def serve(project: Path, *, host: str = "127.0.0.1", port: int = 8000, drafts: bool = False,
-          open_browser: bool = False) -> None:
+          open_browser: bool = False, allowed_hosts: Iterable[str] = ()) -> None:
     """Build project into a temporary folder and serve it, rebuilding on changes, until Ctrl-C."""
     from timeline.serve.watcher import Debouncer, Watcher
 
@@ -233,7 +343,7 @@ def serve(project: Path, *, host: str = "127.0.0.1", port: int = 8000, drafts: b
         raise UsageError(f"--port must be between 0 and 65535, not {port}")
     temp = Path(tempfile.mkdtemp(prefix="timeline-serve-"))
     try:
-        server = PreviewServer(host=host, port=port)
+        server = PreviewServer(host=host, port=port, allowed_hosts=allowed_hosts)
         # Absolute links (the 404 page's, feeds) lead to the preview, as in `zola serve`.
         builder = site_builder(project, drafts=drafts, base_url=server.browse_url)
         preview = Preview(builder, temp / "site")
@@ -274,7 +384,7 @@ def _report(outcome: Rebuild, state: BuildState, *, changes: str | None = None) 
     for error in outcome.errors:
         print(error, file=sys.stderr, flush=True)
     count = len(outcome.errors)
-    errors = f"{count} error{'s' if count != 1 else ''}"
+    errors = plural(count, "error")
     serving = ("still serving the last good site" if state.has_site
                else "nothing to serve until it builds; fix and save")
     if changes is None:
@@ -291,7 +401,7 @@ def _report(outcome: Rebuild, state: BuildState, *, changes: str | None = None) 
 def _describe(changes: set[Path], project: Path, limit: int = 3) -> str:
     names = sorted(relative(project.resolve(), p) for p in changes)
     more = f" and {len(names) - limit} more" if len(names) > limit else ""
-    return ", ".join(names[:limit]) + more
+    return printable(", ".join(names[:limit]) + more)
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
