@@ -311,7 +311,8 @@ def test_the_example_ships_the_article_it_cites(example_site: Path) -> None:
 
 
 def test_a_copied_file_may_not_overwrite_a_page(make_project: MakeProject) -> None:
-    project = make_project({"content/e.md": event(), "static/tags/index.html": "mine"})
+    project = make_project({"content/e.md": event(), "static/tags/index.html": "mine",
+                            "timeline.toml": "allow_active_files = true\n"})
     with pytest.raises(UsageError, match="would overwrite a page: tags/index.html"):
         build(project)
 

@@ -77,30 +77,6 @@ def _path_and_line(line: str) -> tuple[str, int]:
     return path, int(number) if number.isdigit() else 0
 
 
-def test_symlink_outside_the_project_is_refused(make_project: MakeProject,
-                                                tmp_path: Path) -> None:
-    secret = tmp_path / "secret.md"
-    secret.write_text(event("Secret"))
-    project = make_project({"content/e.md": event()})
-    (project / "content" / "leak.md").symlink_to(secret)
-    with pytest.raises(Exception) as caught:
-        build(project)
-    assert "content/leak.md:1: error: refusing a symlink that points outside the project" \
-        in str(caught.value)
-    assert not (project / "site").exists()
-
-
-def test_symlink_loop_is_an_error_not_a_hang(make_project: MakeProject,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
-    project = make_project({"content/e.md": event()})
-    (project / "content" / "a.md").symlink_to(project / "content" / "b.md")
-    (project / "content" / "b.md").symlink_to(project / "content" / "a.md")
-    (project / "content" / "loop").symlink_to(project / "content", target_is_directory=True)
-    assert main(["check", str(project)]) == 1
-    out = capsys.readouterr().out
-    assert "content/a.md:1: error: cannot read: a broken symlink or a symlink loop" in out
-
-
 def test_a_file_of_only_front_matter_is_valid(make_project: MakeProject) -> None:
     project = make_project({"content/e.md": "---\ntitle: E\ndate: 2023\n---"})
     assert build(project).timeline.events[0].body_html == ""

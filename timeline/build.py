@@ -5,21 +5,31 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
+from timeline.config import Config, load_config
+from timeline.content import gate
 from timeline.content.gate import CONTENT_DIR, EVENT_SUFFIX
-from timeline.content.load import load_timeline, require_project
+from timeline.content.load import NOTE_LABEL, load_timeline, require_project
 from timeline.content.sources import REGISTRY
-from timeline.errors import Diagnostic, Report, TimelineError, UsageError, plural, printable
+from timeline.errors import (
+    ContentError,
+    Diagnostic,
+    Report,
+    TimelineError,
+    UsageError,
+    plural,
+    printable,
+)
 from timeline.model import Timeline
 from timeline.site.exports import atom_feed, events_json, sitemap, timelinejs_json
 from timeline.site.filters import template_filters
 from timeline.site.pages import plan_pages, render_pages
-from timeline.site.theme import explain_missing, make_environment, theme_dirs
+from timeline.site.theme import explain_missing, load_catalogue, make_environment, theme_roots
 from timeline.site.writer import check_output, write_site
 
 log = logging.getLogger(__name__)
@@ -68,27 +78,54 @@ def build(project: Path, output: Path | None = None, *, drafts: bool = False,
     epoch = source_date_epoch(os.environ if environ is None else environ)
     output = output if output is not None else project / "site"
     check_output(output, project)
-    timeline, report = load_timeline(project, drafts=drafts)
+    timeline, report = load_project(project, drafts=drafts)
+    copied = copied_files(project, timeline.config, report)
     if base_url is not None:
         timeline = Timeline(timeline.config.with_base_url(base_url), timeline.events,
                             timeline.sources)
     if strict and report.warnings:
         report.promote_warnings()
     report.raise_if_errors()
-    files, pages = render_site(project, timeline, epoch, bytecode_cache=bytecode_cache)
+    files, pages = render_site(project, timeline, epoch, copied=copied,
+                               bytecode_cache=bytecode_cache)
     write_site(output, files)
     return BuildResult(timeline, report, pages, len(files), time.perf_counter() - started)
 
 
+def load_project(project: Path, *, drafts: bool = False) -> tuple[Timeline, Report]:
+    """Load the timeline, its editor's-note label asked of the theme; problems in the report."""
+    report = Report()
+    try:
+        config = load_config(project)
+    except ContentError as error:
+        report.add(error)
+        config = Config()
+    try:
+        label = load_catalogue(project, config.language).get(NOTE_LABEL, NOTE_LABEL)
+    except ContentError as error:
+        report.add(error)
+        label = NOTE_LABEL
+    return load_timeline(project, drafts=drafts, config=config, report=report,
+                         note_label=label)
+
+
 def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None = None, *,
+                copied: dict[str, Path] | None = None,
                 bytecode_cache: jinja2.BytecodeCache | None = None
                 ) -> tuple[dict[str, bytes | Path], int]:
-    """Return every file of the site (bytes, or a path to copy) and the number of pages."""
+    """Return every file of the site (bytes, or a path to copy) and the number of pages.
+
+    copied is what copied_files() found; without it the files are looked up here.
+    """
+    if copied is None:
+        report = Report()
+        copied = copied_files(project, timeline.config, report)
+        report.raise_if_errors()
     env = make_environment(project, language=timeline.config.language,
                            filters=template_filters(), bytecode_cache=bytecode_cache)
     pages = plan_pages(timeline)
     files: dict[str, bytes | Path] = {}
-    files.update(_copied(project))
+    files.update(copied)
     clashes = sorted(page.dest for page in pages if page.dest in files)
     if clashes:
         raise UsageError(f"a copied file would overwrite a page: {', '.join(clashes[:5])}; "
@@ -136,29 +173,49 @@ def _template_line(error: Exception) -> tuple[str, int]:
     return where
 
 
-def _copied(project: Path) -> dict[str, Path]:
-    """Return the files copied as they are: theme assets, content attachments, static/."""
+def copied_files(project: Path, config: Config, report: Report) -> dict[str, Path]:
+    """Return the files copied as they are by site path: theme assets, content attachments,
+    static/; each checked by the gate, problems in report (each reported once)."""
+    found = Report()
     files: dict[str, Path] = {}
-    for theme in reversed(theme_dirs(project)):  # the project's assets win
-        files.update(_tree(theme / ASSETS_DIR, ASSETS_DIR + "/", private=True))
-    content = _tree(project / CONTENT_DIR, "", private=True)
-    files.update((dest, path) for dest, path in content.items()
-                 if not dest.endswith(EVENT_SUFFIX) and dest != REGISTRY)
-    files.update(_tree(project / STATIC_DIR, "", private=False))
+    try:
+        roots = theme_roots(project)
+    except ContentError as error:
+        found.add(error)
+        roots = []
+    for root, folder in reversed(roots):  # the project's assets win; templates are code already
+        assets = "/".join(p for p in (folder, ASSETS_DIR) if p)
+        files.update(_tree(root, assets, ASSETS_DIR + "/", found, active=True))
+    content = _tree(project, CONTENT_DIR, "", found, active=config.allow_active_files,
+                    private=True, skip=lambda dest: dest.endswith(EVENT_SUFFIX) or
+                    dest == REGISTRY)
+    files.update(content)
+    files.update(_tree(project, STATIC_DIR, "", found, active=config.allow_active_files,
+                       private=False))
+    seen = {(d.path, d.line, d.message) for d in report.diagnostics}
+    for diagnostic in found.diagnostics:  # load walked content/ too
+        if (diagnostic.path, diagnostic.line, diagnostic.message) not in seen:
+            report.diagnostics.append(diagnostic)
     return files
 
 
-def _tree(folder: Path, prefix: str, *, private: bool) -> dict[str, Path]:
-    """Return the files under folder by site path; with private, names starting with
-    '.' or '_' (drafts folders, .env, editor files) are left out at any depth."""
-    if not folder.is_dir():
-        return {}
+def _tree(root: Path, folder: str, prefix: str, report: Report, *, active: bool,
+          private: bool = True, skip: Callable[[str], bool] = lambda dest: False
+          ) -> dict[str, Path]:
+    """Return the checked files under root/folder by site path; with private, names
+    starting with '.' or '_' (drafts folders, .env, editor files) are left out at any
+    depth, else only folders starting with '.'; active allows HTML, SVG and scripts."""
+    hidden = (".", "_") if private else (".",)
     found = {}
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        hidden = rel.parts if private else rel.parts[:-1]
-        if not path.is_file() or any(p.startswith((".", "_") if private else ".")
-                                     for p in hidden):
+    for rel in gate.walk(root, folder, report, hide_dirs=hidden,
+                         hide_files=hidden if private else ()):
+        dest = prefix + rel.removeprefix(folder + "/")
+        if skip(dest):
             continue
-        found[prefix + rel.as_posix()] = path
+        try:
+            path = gate.copy_source(root, rel)
+            gate.check_active(rel, active)
+            found[dest] = path
+        except ContentError as error:
+            report.add(error)
     return found

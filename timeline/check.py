@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from timeline.build import render_site
+from timeline.build import copied_files, load_project, render_site
 from timeline.content.gate import find_event_files, read_source_file
 from timeline.content.links import resolve, scan_links
-from timeline.content.load import load_timeline, require_project
-from timeline.errors import Report
+from timeline.content.load import require_project
+from timeline.errors import ContentError, Report
 from timeline.model import Timeline
 from timeline.site.urls import event_path
 
@@ -16,11 +16,16 @@ from timeline.site.urls import event_path
 def check(project: Path, *, strict: bool = False, drafts: bool = False) -> Report:
     """Return every problem of a project; with strict, warnings count as errors."""
     require_project(project)
-    timeline, report = load_timeline(project, drafts=drafts)
+    timeline, report = load_project(project, drafts=drafts)
     _check_sources(timeline, report)
+    copied = copied_files(project, timeline.config, report)
     if not report.errors:
-        files, _ = render_site(project, timeline)
-        _check_body_links(project, timeline, set(files), report)
+        try:
+            files, _ = render_site(project, timeline, copied=copied)
+        except ContentError as error:  # a template the gate refused
+            report.add(error)
+        else:
+            _check_body_links(project, timeline, set(files), report)
     if strict:
         report.promote_warnings()
     return report
@@ -52,7 +57,7 @@ def _check_body_links(project: Path, timeline: Timeline, site_files: set[str],
                       report: Report) -> None:
     """Report relative links in event bodies that point at nothing in the site."""
     by_path = {event.path: event for event in timeline.events}
-    for path in find_event_files(project):
+    for path in find_event_files(project, Report()):
         file = read_source_file(project, path)
         event = by_path.get(file.path)
         if event is None:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from timeline.content.gate import printable, read_text
 from timeline.dates.model import DateError
 from timeline.dates.zones import resolve_zone
 from timeline.errors import ContentError, did_you_mean
 
 CONFIG_FILE = "timeline.toml"
+BOOLEANS = ("pretty_urls", "unsafe_html", "allow_active_files")
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,7 @@ class Config:
     date_order: str | None = None
     pretty_urls: bool = False
     unsafe_html: bool = False
+    allow_active_files: bool = False
 
     def with_base_url(self, base_url: str | None) -> Config:
         """Return a copy whose base_url is overridden (from the command line)."""
@@ -38,10 +43,9 @@ class Config:
 
 def load_config(project: Path) -> Config:
     """Load project/timeline.toml, or the defaults if there is none."""
-    path = project / CONFIG_FILE
-    if not path.is_file():
+    if not os.path.lexists(project / CONFIG_FILE):
         return Config()
-    text = path.read_text(encoding="utf-8-sig")
+    text = read_text(project, CONFIG_FILE).text
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -59,7 +63,7 @@ def _validate(data: dict[str, Any], text: str) -> Config:
         if key not in known:
             raise ContentError(CONFIG_FILE, line,
                                f"unknown setting '{key}'.{did_you_mean(key, set(known))}")
-        expected = bool if key in ("pretty_urls", "unsafe_html") else str
+        expected = bool if key in BOOLEANS else str
         if not isinstance(value, expected):
             raise ContentError(CONFIG_FILE, line,
                                f"'{key}' must be a {expected.__name__}, not {value!r}")
@@ -67,6 +71,10 @@ def _validate(data: dict[str, Any], text: str) -> Config:
     if values.get("date_order") not in (None, "DMY", "MDY"):
         raise ContentError(CONFIG_FILE, _line_of("date_order", text),
                            "date_order must be \"DMY\" or \"MDY\"")
+    if "language" in values and not _LANGUAGE.fullmatch(values["language"]):
+        raise ContentError(CONFIG_FILE, _line_of("language", text),
+                           f"language must be a language tag such as \"en\", \"de\" or "
+                           f"\"pt-BR\" (BCP 47), not '{printable(values['language'])}'")
     if "timezone" in values:
         _check_zone(values["timezone"], _line_of("timezone", text))
     if "base_url" in values:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from pathlib import Path
 
-from timeline.content.gate import CONTENT_DIR
+from timeline.content.gate import CONTENT_DIR, copy_source
+from timeline.errors import ContentError
 
 _WEB = re.compile(r"^https?://", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
@@ -34,6 +36,11 @@ def attachment_path(what: str, src: str, referrer: str, project: Path | None,
     in_project = posixpath.normpath(posixpath.join(posixpath.dirname(referrer), src))
     if not in_project.startswith(CONTENT_DIR + "/"):
         raise AttachmentError(f"{what} '{src}' points outside {CONTENT_DIR}/")
-    if project is not None and not (project / in_project).is_file():
-        raise AttachmentError(f"file not found: {in_project}")
+    if project is not None:
+        if not os.path.lexists(project / in_project):
+            raise AttachmentError(f"file not found: {in_project}")
+        try:
+            copy_source(project, in_project)
+        except ContentError as error:
+            raise AttachmentError(f"file {in_project}: {error.diagnostic.message}") from None
     return in_project.removeprefix(CONTENT_DIR + "/")

@@ -8,16 +8,21 @@ from pathlib import Path
 
 from timeline.config import Config, load_config
 from timeline.content.event import parse_event, slug_of_path
-from timeline.content.gate import CONTENT_DIR, SourceFile, find_event_files, read_source_file
+from timeline.content.gate import (
+    CONTENT_DIR,
+    SourceFile,
+    find_event_files,
+    folder,
+    read_source_file,
+)
 from timeline.content.markup import Renderer
 from timeline.content.sources import load_registry
 from timeline.errors import ContentError, Report, UsageError
 from timeline.model import Event, Timeline
-from timeline.site.theme import load_catalogue
 
 log = logging.getLogger(__name__)
 
-NOTE_LABEL = "Editor's note"
+NOTE_LABEL = "Editor's note"  # the English label, and its key in a theme's catalogue
 
 
 def require_project(project: Path) -> None:
@@ -27,11 +32,14 @@ def require_project(project: Path) -> None:
 
 
 def load_timeline(project: Path, *, drafts: bool = False, config: Config | None = None,
-                  report: Report | None = None) -> tuple[Timeline, Report]:
+                  report: Report | None = None, note_label: str = NOTE_LABEL
+                  ) -> tuple[Timeline, Report]:
     """Read every file of a project and return the timeline with the problems found.
 
-    Nothing is written. Errors do not stop the reading: every file is read so
-    that all problems can be reported at once; the caller decides what to do.
+    note_label is the heading of editor's notes in the site's language (the
+    caller asks the theme). Nothing is written. Errors do not stop the reading:
+    every file is read so that all problems can be reported at once; the caller
+    decides what to do.
     """
     report = report if report is not None else Report()
     if config is None:
@@ -40,20 +48,23 @@ def load_timeline(project: Path, *, drafts: bool = False, config: Config | None 
         except ContentError as error:
             report.add(error)
             config = Config()
-    content = project / CONTENT_DIR
-    if not content.is_dir():
+    try:
+        content = folder(project, CONTENT_DIR)
+    except ContentError as error:
+        report.add(error)
+        return Timeline(config, ()), report
+    if content is None:
         report.error(CONTENT_DIR, 0, f"no '{CONTENT_DIR}/' folder in {project}: "
                      "put one Markdown file per event there")
         return Timeline(config, ()), report
-    registry = load_registry(content, CONTENT_DIR, report)
+    registry = load_registry(project / CONTENT_DIR, CONTENT_DIR, report)
     files = []
-    for path in find_event_files(project):
+    for rel in find_event_files(project, report):
         try:
-            files.append(read_source_file(project, path))
+            files.append(read_source_file(project, rel))
         except ContentError as error:
             report.add(error)
     titles, unpublished = _titles(files, drafts)
-    note_label = load_catalogue(project, config.language).get(NOTE_LABEL, NOTE_LABEL)
     renderer = Renderer(unsafe_html=config.unsafe_html, pretty_urls=config.pretty_urls,
                         titles=titles, note_label=note_label)
     events: list[Event] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from timeline.content.attachments import AttachmentError, attachment_path
 from timeline.content.citations import KEY
 from timeline.content.frontmatter import YamlDoc, load_yaml
+from timeline.content.gate import read_text
 from timeline.errors import ContentError, Report, did_you_mean
 from timeline.model import Source
 
@@ -20,16 +22,11 @@ _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 def load_registry(content: Path, rel_content: str, report: Report) -> dict[str, Source]:
     """Return the registry's sources by id; problems go to report."""
-    path = content / REGISTRY
     rel = f"{rel_content}/{REGISTRY}"
-    if not path.is_file():
+    if not os.path.lexists(content / REGISTRY):
         return {}
     try:
-        text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-        doc = load_yaml(text, rel, 1)
-    except UnicodeDecodeError as error:
-        report.error(rel, 1, f"not UTF-8: invalid byte at offset {error.start}")
-        return {}
+        doc = load_yaml(read_text(content.parent, rel).text, rel, 1)
     except ContentError as error:
         report.add(error)
         return {}

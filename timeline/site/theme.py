@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import re
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import jinja2
+
+from timeline.content import gate
+from timeline.errors import ContentError
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = "templates"
@@ -31,21 +36,92 @@ def default_theme_dir() -> Path:
 
 def theme_dirs(project: Path) -> list[Path]:
     """Return the template folders to search, the project's own first."""
+    return [root / folder for root, folder in theme_roots(project)]
+
+
+def theme_roots(project: Path) -> list[tuple[Path, str]]:
+    """Return each template folder as (root, folder under it), the project's own first.
+
+    Files of the project's templates/ must stay inside the project; the
+    default theme is its own root. Raise ContentError for a templates/ that
+    points outside the project.
+    """
     default = default_theme_dir()
-    own = project / TEMPLATES_DIR
-    if own.is_dir() and own.resolve() != default.resolve():
-        return [own, default]
-    return [default]
+    own = gate.folder(project, TEMPLATES_DIR)
+    if own is not None and own != default.resolve():
+        return [(project, TEMPLATES_DIR), (default, "")]
+    return [(default, "")]
 
 
 def load_catalogue(project: Path, language: str) -> dict[str, str]:
     """Return the interface strings translated to language ({} for the theme's own English)."""
     catalogue: dict[str, str] = {}
-    for folder in reversed(theme_dirs(project)):  # the project's file wins
-        path = folder / LOCALE_DIR / f"{language}.toml"
-        if path.is_file():
-            catalogue.update(tomllib.loads(path.read_text(encoding="utf-8")))
+    for root, folder in reversed(theme_roots(project)):  # the project's file wins
+        rel = _join(folder, LOCALE_DIR, f"{language}.toml")
+        if os.path.lexists(root / rel):
+            catalogue.update(_parse_catalogue(gate.read_text(root, rel)))
     return catalogue
+
+
+def _parse_catalogue(file: gate.Text) -> dict[str, str]:
+    """Return a catalogue's strings, or raise a ContentError located in the file."""
+    try:
+        data = tomllib.loads(file.text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"line (\d+)", str(error))
+        raise ContentError(file.path, int(match.group(1)) if match else 0,
+                           f"invalid TOML: {error}") from None
+    for key, value in data.items():
+        if not isinstance(value, str):
+            raise ContentError(file.path, _line_of(key, file.text),
+                               f"the translation of '{key}' must be a string")
+    return data
+
+
+def _line_of(key: str, text: str) -> int:
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.lstrip().startswith((f'"{key}"', f"'{key}'", f"{key} ", f"{key}=")):
+            return number
+    return 0
+
+
+def _join(*parts: str) -> str:
+    return "/".join(part for part in parts if part)
+
+
+class GateLoader(jinja2.BaseLoader):
+    """Load templates from theme folders, reading every file through the gate."""
+
+    def __init__(self, roots: list[tuple[Path, str]]) -> None:
+        self.roots = roots
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        """Return the source of the first theme folder's template of that name."""
+        parts = template.split("/")
+        if any(part in ("", ".", "..") for part in parts) or "\\" in template:
+            raise jinja2.TemplateNotFound(template)
+        for root, folder in self.roots:
+            rel = _join(folder, *parts)
+            path = root / rel
+            if not os.path.lexists(path):
+                continue
+            text = gate.read_text(root, rel).text
+            return text, str(path), _unchanged(path)
+        raise jinja2.TemplateNotFound(template)
+
+
+def _unchanged(path: Path) -> Callable[[], bool]:
+    """Return a function telling whether path still has the modification time it has now."""
+
+    def mtime() -> float | None:
+        try:
+            return path.stat().st_mtime
+        except OSError:
+            return None
+
+    first = mtime()
+    return lambda: mtime() == first
 
 
 def make_environment(project: Path, *, language: str = "en",
@@ -56,11 +132,10 @@ def make_environment(project: Path, *, language: str = "en",
     A bytecode_cache shared between environments saves compiling unchanged
     templates again (Jinja compares each template's source with the cached one).
     """
-    dirs = theme_dirs(project)
-    default = jinja2.FileSystemLoader(str(dirs[-1]))
+    roots = theme_roots(project)
     loader = jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader([str(d) for d in dirs]),
-        jinja2.PrefixLoader({"default": default}),
+        GateLoader(roots),
+        jinja2.PrefixLoader({"default": GateLoader(roots[-1:])}),
     ])
     env = jinja2.Environment(
         loader=loader,
