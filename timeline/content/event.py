@@ -135,7 +135,8 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
         return None
     rendered = renderer.render(file.body, known=available.__contains__)
     numbering = rendered.numbering
-    note_html = renderer.render(note, numbering=numbering).html if note else None
+    note_html = (renderer.render(note, known=available.__contains__, numbering=numbering).html
+                 if note else None)
     for source in listed:
         numbering.add_uncited(source.id)
     notes = tuple(
