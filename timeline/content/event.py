@@ -13,7 +13,7 @@ from timeline.config import Config
 from timeline.content.attachments import AttachmentError, attachment_path
 from timeline.content.citations import scan_citations
 from timeline.content.gate import SourceFile
-from timeline.content.links import scan_xrefs
+from timeline.content.links import relative_links, scan_xrefs
 from timeline.content.markup import Renderer
 from timeline.content.sources import parse_source
 from timeline.dates.model import DateError, EventDate
@@ -150,6 +150,7 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
         location=location, notes=notes,
         editor_note=note_html,
         media=media, draft=draft, updated=updated,
+        links=relative_links(file.body, file.body_line),
     )
 
 
