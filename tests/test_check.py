@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import MakeProject, event
 
-from tests.conftest import MakeProject, event
 from timeline.check import check
 from timeline.content import gate
 from timeline.content.load import load_timeline

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import markdown
 import nh3
 from markdown.extensions import Extension
-from markdown.inlinepatterns import InlineProcessor
+from markdown.inlinepatterns import InlineProcessor, LinkInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
@@ -222,6 +222,60 @@ def _text_without_citations(element: etree.Element) -> list[str]:
     return parts
 
 
+# Python-Markdown's link processors find the `]` closing a link text by reading
+# to it from every `[`: a line of `[`s took minutes. Same answers, read once.
+_LINK_PROCESSORS = {"reference": 170, "link": 160, "image_link": 150, "image_reference": 140,
+                    "short_reference": 130, "short_image_ref": 125}
+
+
+def closing_brackets(text: str) -> dict[int, int]:
+    """Return, for each `[` of text that is closed, the index of its `]`."""
+    closes: dict[int, int] = {}
+    opened: list[int] = []
+    for match in re.finditer(r"[\[\]]", text):
+        if match.group() == "[":
+            opened.append(match.start())
+        elif opened:
+            closes[opened.pop()] = match.start()
+    return closes
+
+
+class _ClosingIndex:
+    """The closing brackets of the last text asked about (a memo of closing_brackets)."""
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.closes: dict[int, int] = {}
+
+    def get_text(self, data: str, index: int) -> tuple[str, int, bool] | None:
+        """Return what LinkInlineProcessor.getText does, or None if index follows no `[`.
+
+        An unclosed text comes back empty: every caller drops it, and copying the
+        rest of the line for each `[` would make a line of them quadratic again.
+        """
+        if index == 0 or data[index - 1] != "[":
+            return None
+        if data is not self.text:
+            self.text, self.closes = data, closing_brackets(data)
+        close = self.closes.get(index - 1)
+        if close is None:
+            return "", len(data), False
+        return data[index:close], close + 1, True
+
+
+def _linear_link_processor(old: LinkInlineProcessor, md: markdown.Markdown) -> InlineProcessor:
+    """Return old's processor, finding the end of link texts through a closing index."""
+    index = _ClosingIndex()
+    base: type[LinkInlineProcessor] = type(old)
+
+    class Linear(base):  # type: ignore[valid-type, misc]
+        def getText(self, data: str, start: int) -> tuple[str, int, bool]:  # noqa: N802
+            found = index.get_text(data, start)
+            return found if found is not None else super().getText(data, start)
+
+    return Linear(old.pattern, md)  # type: ignore[no-any-return]
+
+
 class _TimelineExtension(Extension):
     def __init__(self, converter: _Converter) -> None:
         super().__init__()
@@ -233,3 +287,6 @@ class _TimelineExtension(Extension):
         md.inlinePatterns.register(_CrossReference(renderer, md), "xref", 176)
         md.treeprocessors.register(_Callouts(renderer, md), "callouts", 15)
         md.treeprocessors.register(_Summary(self.converter, md), "summary", 14)
+        for name, priority in _LINK_PROCESSORS.items():
+            md.inlinePatterns.register(
+                _linear_link_processor(md.inlinePatterns[name], md), name, priority)
