@@ -60,3 +60,20 @@ def test_an_indented_block_after_a_list_item_continues_it_and_is_checked(
     project = make_project({"content/a.md": event(body=body)})
     assert [str(d) for d in check(project).errors] == [
         "content/a.md:9: error: unknown source '@nowhere'."]
+
+
+@pytest.mark.parametrize("style", [">-", "|", ">"])
+def test_a_citation_in_a_block_scalar_note_is_reported_at_its_own_line(
+        make_project: MakeProject, style: str) -> None:
+    note = (f"{style}\n  The article says Saratov [@article],\n\n  but the report\n"
+            "  disagrees [@nowhere] and [@article].")
+    project = make_project({"content/a.md": event(note=note)})
+    assert [str(d) for d in check(project).errors] == [
+        "content/a.md:8: error: unknown source '@nowhere'."]
+
+
+def test_a_citation_in_a_plain_multiline_note_is_reported_at_its_own_line(
+        make_project: MakeProject) -> None:
+    project = make_project({"content/a.md": event(note="First [@article]\n  then [@nowhere].")})
+    assert [str(d) for d in check(project).errors] == [
+        "content/a.md:5: error: unknown source '@nowhere'."]

@@ -35,6 +35,25 @@ class YamlDoc:
     lines: dict[Path_, int] = field(default_factory=dict)
     first_line: int = 1
     comments: dict[Path_, str] = field(default_factory=dict)  # plain values followed by # ...
+    starts: dict[Path_, tuple[int, int]] = field(default_factory=dict)  # text values: where
+    text_lines: tuple[str, ...] = ()  # their text begins (line index, column) in these lines
+
+    def text_line(self, path: Path_, value: str, offset: int) -> int:
+        """Return the file line of character offset of the text value at path.
+
+        Folding joins the lines of a `>` value, so count instead: the n-th `[` of
+        the value is the n-th `[` of the YAML text from where the value starts.
+        """
+        if path not in self.starts or not 0 <= offset < len(value) or value[offset].isspace():
+            return self.line(*path)
+        char = value[offset]
+        wanted = value.count(char, 0, offset) + 1
+        index, column = self.starts[path]
+        for number in range(index, len(self.text_lines)):
+            wanted -= self.text_lines[number].count(char, column if number == index else 0)
+            if wanted <= 0:
+                return self.first_line + number
+        return self.line(*path)
 
     def line(self, *path: str | int) -> int:
         """Return the line of the value at path, or of its nearest known parent."""
@@ -139,7 +158,8 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
         return YamlDoc(None, {}, first_line)
     builder = _Builder(path, marks, text.split("\n"))
     value = builder.build(node, (), 0)
-    return YamlDoc(value, builder.lines, first_line, builder.comments)
+    return YamlDoc(value, builder.lines, first_line, builder.comments, builder.starts,
+                   tuple(builder.text_lines))
 
 
 def _yaml_problem(error: yaml.MarkedYAMLError) -> str:
@@ -163,6 +183,7 @@ class _Builder:
         self.text_lines = text_lines
         self.lines: dict[Path_, int] = {}
         self.comments: dict[Path_, str] = {}
+        self.starts: dict[Path_, tuple[int, int]] = {}
         self.count = 0
 
     def build(self, node: yaml.Node, at: Path_, depth: int) -> Any:
@@ -181,6 +202,9 @@ class _Builder:
                 return None
             if not node.style:
                 self._note_comment(node, at)
+            line, column = self.marks.index(node.start_mark)
+            # a block scalar's text starts on the line after its `|` or `>` header
+            self.starts[at] = (line + 1, 0) if node.style in ("|", ">") else (line, column)
             return node.value
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, at + (i,), depth + 1) for i, item in enumerate(node.value)]
