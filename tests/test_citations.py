@@ -58,3 +58,11 @@ def test_an_email_address_is_not_a_citation() -> None:
 
 def test_an_escaped_bracket_is_not_a_citation() -> None:
     assert scan_citations(r"Literal \[@zzz] here.", 1) == []
+
+
+def test_indented_code_is_skipped_but_list_continuations_are_not() -> None:
+    body = ("    [@first-block]\n\nText [@a]\n    [@lazy-line]\n\n\t[@tab-code]\nend\n\n"
+            "- item\n\n    [@in-item]\n")
+    found = scan_citations(body, first_line=1)
+    assert [(c.line, c.cites[0].id) for c in found] == [
+        (3, "a"), (4, "lazy-line"), (11, "in-item")]

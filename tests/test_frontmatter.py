@@ -93,3 +93,21 @@ def test_alias_bomb_fails_fast() -> None:
 def test_deep_nesting_is_refused() -> None:
     message = error_of(load_yaml, "a: " + "[" * 100 + "]" * 100 + "\n", "e.md", 2)
     assert "nested more than" in message
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_unicode_line_separators_in_a_value_do_not_shift_later_lines(separator: str) -> None:
+    doc = load_yaml(f'title: "a{separator}b"\ndate: x\nnote: y #z\n', "e.md", 2)
+    assert (doc.line("title"), doc.line("date"), doc.line("note")) == (2, 3, 4)
+    assert doc.comments == {("note",): "z"}
+
+
+def test_a_control_character_is_one_diagnostic_at_its_line() -> None:
+    assert error_of(load_yaml, 'title: A\ndate: "2023\x00"\n', "e.md", 2) == \
+        "e.md:3: error: invalid YAML: control character U+0000 is not allowed; remove it"
+
+
+def test_a_yaml_error_after_a_line_separator_is_at_its_file_line() -> None:
+    assert error_of(load_yaml, 'title: "a\u2028b"\ndate: [x\n', "e.md", 2) == (
+        "e.md:4: error: invalid YAML: did not find expected ',' or ']' "
+        "(while parsing a flow sequence)")

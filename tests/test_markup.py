@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from timeline.content.markup import Renderer
 
 
@@ -52,3 +54,20 @@ def test_sanitiser_removes_scripts_handlers_and_bad_urls() -> None:
 def test_unsafe_html_keeps_raw_html_when_opted_in() -> None:
     html = Renderer(unsafe_html=True).render("<div onclick=\"go()\">x</div>").html
     assert 'onclick="go()"' in html
+
+
+def test_renders_in_parallel_threads_keep_their_own_numbering_and_summary() -> None:
+    renderer = Renderer()
+    bodies = [f"Event {i} [@s{i}] and [@t{i}, p. {i}].\n\nMore [@t{i}]." for i in range(64)]
+    expected = [Renderer().render(body) for body in bodies]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for _ in range(5):
+            results = list(pool.map(renderer.render, bodies))
+            assert [(r.html, r.summary, r.numbering.numbers) for r in results] == [
+                (r.html, r.summary, r.numbering.numbers) for r in expected]
+
+
+def test_known_ids_of_one_render_do_not_leak_into_the_next() -> None:
+    renderer = Renderer()
+    assert "citation" not in renderer.render("[@x]", known=lambda _id: False).html
+    assert "citation" in renderer.render("[@x]").html

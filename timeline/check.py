@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from timeline.build import copied_files, load_project, render_site
-from timeline.content.gate import find_event_files, read_source_file
-from timeline.content.links import resolve, scan_links
+from timeline.content.links import resolve
 from timeline.content.load import require_project
 from timeline.errors import ContentError, Report
 from timeline.model import Timeline
@@ -25,7 +24,7 @@ def check(project: Path, *, strict: bool = False, drafts: bool = False) -> Repor
         except ContentError as error:  # a template the gate refused
             report.add(error)
         else:
-            _check_body_links(project, timeline, set(files), report)
+            _check_body_links(timeline, set(files), report)
     if strict:
         report.promote_warnings()
     return report
@@ -53,18 +52,12 @@ def _check_sources(timeline: Timeline, report: Report) -> None:
                         "or file: readers cannot check it (add a copy with 'file' if you can)")
 
 
-def _check_body_links(project: Path, timeline: Timeline, site_files: set[str],
-                      report: Report) -> None:
+def _check_body_links(timeline: Timeline, site_files: set[str], report: Report) -> None:
     """Report relative links in event bodies that point at nothing in the site."""
-    by_path = {event.path: event for event in timeline.events}
-    for path in find_event_files(project, Report()):
-        file = read_source_file(project, path)
-        event = by_path.get(file.path)
-        if event is None:
-            continue
+    for event in timeline.events:
         page = event_path(event.slug)
-        for link in scan_links(file.body, file.body_line):
+        for link in event.links:
             target = resolve(page, link.target)
             if target is not None and target not in site_files:
-                report.error(file.path, link.line,
+                report.error(event.path, link.line,
                              f"broken link '{link.target}': nothing at {target} in the site")

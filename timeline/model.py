@@ -43,6 +43,14 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A link target written in a body, and its line in the file."""
+
+    target: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Media:
     """An image (or other file) shown with an event."""
 
@@ -69,6 +77,7 @@ class Event:
     media: Media | None = None
     draft: bool = False
     updated: EventDate | None = None  # when the entry was last changed, for feeds
+    links: tuple[Link, ...] = ()  # relative links of the body, found at load, for check
 
     @property
     def sources(self) -> tuple[Source, ...]:

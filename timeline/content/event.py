@@ -11,9 +11,9 @@ from typing import Any
 
 from timeline.config import Config
 from timeline.content.attachments import AttachmentError, attachment_path
-from timeline.content.citations import scan_citations
+from timeline.content.citations import Citation, scan_citations
 from timeline.content.gate import SourceFile
-from timeline.content.links import scan_xrefs
+from timeline.content.links import relative_links, scan_xrefs
 from timeline.content.markup import Renderer
 from timeline.content.sources import parse_source
 from timeline.dates.model import DateError, EventDate
@@ -127,15 +127,21 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
     media = _media(fields, project)
     listed = _listed_sources(fields, registry, slug or "event", project)
     available = {**registry, **{s.id: s for s in listed}}
-    _check_citations(file.path, file.body, file.body_line, available, report)
+    _check_citations(file.path, [(c, c.line) for c in scan_citations(file.body, file.body_line)],
+                     available, report)
     if note:
-        _check_citations(file.path, note, fields.line("note"), available, report)
+        raw = meta["note"]
+        lead = len(raw) - len(raw.lstrip())
+        _check_citations(file.path, [
+            (c, file.meta.text_line(("note",), raw, c.offset + lead))
+            for c in scan_citations(note, fields.line("note"))], available, report)
     _check_xrefs(file, renderer.titles, unpublished, report)
     if len(report.errors) > errors_before or title is None or date is None or slug is None:
         return None
     rendered = renderer.render(file.body, known=available.__contains__)
     numbering = rendered.numbering
-    note_html = renderer.render(note, numbering=numbering).html if note else None
+    note_html = (renderer.render(note, known=available.__contains__, numbering=numbering).html
+                 if note else None)
     for source in listed:
         numbering.add_uncited(source.id)
     notes = tuple(
@@ -149,6 +155,7 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
         location=location, notes=notes,
         editor_note=note_html,
         media=media, draft=draft, updated=updated,
+        links=relative_links(file.body, file.body_line),
     )
 
 
@@ -286,12 +293,12 @@ def _listed_sources(fields: _Fields, registry: Mapping[str, Source], slug: str,
     return listed
 
 
-def _check_citations(path: str, text: str, first_line: int, available: Mapping[str, Source],
-                     report: Report) -> None:
-    for citation in scan_citations(text, first_line):
+def _check_citations(path: str, citations: list[tuple[Citation, int]],
+                     available: Mapping[str, Source], report: Report) -> None:
+    for citation, line in citations:
         for cite in citation.cites:
             if cite.id not in available:
-                report.error(path, citation.line, f"unknown source '@{cite.id}'."
+                report.error(path, line, f"unknown source '@{cite.id}'."
                              f"{did_you_mean(cite.id, set(available))}")
 
 

@@ -10,6 +10,7 @@ per field, where the meaning is known.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,25 @@ class YamlDoc:
     lines: dict[Path_, int] = field(default_factory=dict)
     first_line: int = 1
     comments: dict[Path_, str] = field(default_factory=dict)  # plain values followed by # ...
+    starts: dict[Path_, tuple[int, int]] = field(default_factory=dict)  # text values: where
+    text_lines: tuple[str, ...] = ()  # their text begins (line index, column) in these lines
+
+    def text_line(self, path: Path_, value: str, offset: int) -> int:
+        """Return the file line of character offset of the text value at path.
+
+        Folding joins the lines of a `>` value, so count instead: the n-th `[` of
+        the value is the n-th `[` of the YAML text from where the value starts.
+        """
+        if path not in self.starts or not 0 <= offset < len(value) or value[offset].isspace():
+            return self.line(*path)
+        char = value[offset]
+        wanted = value.count(char, 0, offset) + 1
+        index, column = self.starts[path]
+        for number in range(index, len(self.text_lines)):
+            wanted -= self.text_lines[number].count(char, column if number == index else 0)
+            if wanted <= 0:
+                return self.first_line + number
+        return self.line(*path)
 
     def line(self, *path: str | int) -> int:
         """Return the line of the value at path, or of its nearest known parent."""
@@ -78,27 +98,68 @@ def split_front_matter(text: str, path: str) -> Split:
     )
 
 
+# YAML ends lines at these too, so its marks count more lines than the file has.
+_YAML_BREAK = re.compile("[\n\x85\u2028\u2029]")
+# What YAML refuses anywhere in a document (its "printable" set, inverted).
+_NOT_PRINTABLE = re.compile(
+    "[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+class _Marks:
+    """Turn PyYAML marks into file lines and columns of lines split at '\\n' only."""
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self.first_line = first_line
+        self.starts = [(0, 0)]  # YAML line -> (line index in text, column where it starts)
+        line, line_start = 0, 0
+        for found in _YAML_BREAK.finditer(text):
+            if found.group() == "\n":
+                line, line_start = line + 1, found.end()
+            self.starts.append((line, found.end() - line_start))
+
+    def index(self, mark: yaml.Mark) -> tuple[int, int]:
+        """Return the line index (from 0) and column of mark in the text."""
+        line, column = self.starts[min(mark.line, len(self.starts) - 1)]
+        return line, column + mark.column
+
+    def line(self, mark: yaml.Mark) -> int:
+        """Return the file line of mark."""
+        return self.first_line + self.index(mark)[0]
+
+
 def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
     """Load YAML text that starts at first_line of path, or raise ContentError."""
+    marks = _Marks(text, first_line)
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except yaml.reader.ReaderError:
+        bad = _NOT_PRINTABLE.search(text)
+        if bad is None:
+            raise
+        char = bad.group()
+        kind = "control character" if unicodedata.category(char) == "Cc" else "character"
+        raise ContentError(path, first_line + text.count("\n", 0, bad.start()),
+                           f"invalid YAML: {kind} U+{ord(char):04X} is not allowed; "
+                           "remove it") from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = first_line + (mark.line if mark else 0)
+        index = marks.index(mark)[0] if mark else 0
         problem = _yaml_problem(error)
         lines = text.split("\n")
-        if mark and mark.line < len(lines) and "\t" in lines[mark.line] and "tab" not in problem:
+        if mark and index < len(lines) and "\t" in lines[index] and "tab" not in problem:
             problem += " (this line has a tab: YAML indents with spaces only)"
-        raise ContentError(path, line, f"invalid YAML: {problem}") from None
+        raise ContentError(path, first_line + index, f"invalid YAML: {problem}") from None
     except yaml.YAMLError as error:
-        raise ContentError(path, first_line, f"invalid YAML: {error}") from None
+        raise ContentError(path, first_line,
+                           f"invalid YAML: {str(error).splitlines()[0]}") from None
     except RecursionError:
         raise ContentError(path, first_line, "invalid YAML: nested too deeply") from None
     if node is None:
         return YamlDoc(None, {}, first_line)
-    builder = _Builder(path, first_line, text.split("\n"))
+    builder = _Builder(path, marks, text.split("\n"))
     value = builder.build(node, (), 0)
-    return YamlDoc(value, builder.lines, first_line, builder.comments)
+    return YamlDoc(value, builder.lines, first_line, builder.comments, builder.starts,
+                   tuple(builder.text_lines))
 
 
 def _yaml_problem(error: yaml.MarkedYAMLError) -> str:
@@ -116,17 +177,18 @@ _COMMENT = re.compile(r"^[ \t]+#(.*)$")
 class _Builder:
     """Turn composed YAML nodes into plain data, recording lines and bounding size."""
 
-    def __init__(self, path: str, first_line: int, text_lines: list[str]) -> None:
+    def __init__(self, path: str, marks: _Marks, text_lines: list[str]) -> None:
         self.path = path
-        self.first_line = first_line
+        self.marks = marks
         self.text_lines = text_lines
         self.lines: dict[Path_, int] = {}
         self.comments: dict[Path_, str] = {}
+        self.starts: dict[Path_, tuple[int, int]] = {}
         self.count = 0
 
     def build(self, node: yaml.Node, at: Path_, depth: int) -> Any:
         self.count += 1
-        line = self.first_line + node.start_mark.line
+        line = self.marks.line(node.start_mark)
         if self.count > MAX_NODES:
             raise ContentError(
                 self.path, line, f"YAML too large: more than {MAX_NODES} values "
@@ -140,12 +202,15 @@ class _Builder:
                 return None
             if not node.style:
                 self._note_comment(node, at)
+            line, column = self.marks.index(node.start_mark)
+            # a block scalar's text starts on the line after its `|` or `>` header
+            self.starts[at] = (line + 1, 0) if node.style in ("|", ">") else (line, column)
             return node.value
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, at + (i,), depth + 1) for i, item in enumerate(node.value)]
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key_line = self.first_line + key_node.start_mark.line
+            key_line = self.marks.line(key_node.start_mark)
             if not isinstance(key_node, yaml.ScalarNode):
                 raise ContentError(self.path, key_line, "a key must be a plain name")
             key = key_node.value
@@ -157,8 +222,8 @@ class _Builder:
 
     def _note_comment(self, node: yaml.ScalarNode, at: Path_) -> None:
         """Remember a comment that follows a plain value: it may be cut-off text."""
-        mark = node.end_mark
-        if mark.line < len(self.text_lines):
-            match = _COMMENT.match(self.text_lines[mark.line][mark.column:])
+        line, column = self.marks.index(node.end_mark)
+        if line < len(self.text_lines):
+            match = _COMMENT.match(self.text_lines[line][column:])
             if match:
                 self.comments[at] = match.group(1).strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import queue
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Mapping
@@ -10,12 +11,12 @@ from dataclasses import dataclass
 import markdown
 import nh3
 from markdown.extensions import Extension
-from markdown.inlinepatterns import InlineProcessor
+from markdown.inlinepatterns import InlineProcessor, LinkInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from timeline.content.citations import BRACKET, Numbering, parse_bracket
-from timeline.content.links import XREF
+from timeline.content.citations import BRACKET, Numbering, bracket_end, parse_bracket
+from timeline.content.links import XREF, xref_end
 from timeline.site.urls import event_path, relative_url
 
 _PLACEHOLDER = re.compile("\x02[^\x03]*\x03")
@@ -43,8 +44,38 @@ class Rendered:
     numbering: Numbering
 
 
+@dataclass
+class _Document:
+    """What one render needs and learns: which ids are known, the numbering, the summary."""
+
+    known: Callable[[str], bool]
+    numbering: Numbering
+    summary: str = ""
+
+
+class _Converter:
+    """One Markdown instance, and the document it is converting now (one at a time)."""
+
+    def __init__(self, renderer: Renderer) -> None:
+        self.renderer = renderer
+        self.document = _Document(renderer.known, Numbering())
+        self.md = markdown.Markdown(
+            extensions=["extra", "sane_lists", _TimelineExtension(self)],
+            output_format="html",
+        )
+
+    def convert(self, body: str, document: _Document) -> str:
+        """Return body as HTML, filling in document."""
+        self.document = document
+        return self.md.reset().convert(body)
+
+
 class Renderer:
-    """Render Markdown bodies; one instance is reused for every event of a build."""
+    """Render Markdown bodies; one instance serves every event of a build, from any thread.
+
+    The renderer keeps no document state: each render gets its own, and takes
+    an idle Markdown converter (making one if every converter is busy).
+    """
 
     def __init__(self, *, unsafe_html: bool = False, note_label: str = "Editor's note",
                  known: Callable[[str], bool] = lambda _id: True, pretty_urls: bool = False,
@@ -54,12 +85,7 @@ class Renderer:
         self.titles = titles or {}
         self.note_label = note_label
         self.known = known
-        self._numbering = Numbering()
-        self._summary = ""
-        self._md = markdown.Markdown(
-            extensions=["extra", "sane_lists", _TimelineExtension(self)],
-            output_format="html",
-        )
+        self._idle: queue.SimpleQueue[_Converter] = queue.SimpleQueue()
 
     def render(self, body: str, known: Callable[[str], bool] | None = None,
                numbering: Numbering | None = None) -> Rendered:
@@ -68,14 +94,19 @@ class Renderer:
         Pass the numbering of an earlier render (the body) to go on numbering
         from it (an editor's note citing the same sources).
         """
-        self._numbering = numbering if numbering is not None else Numbering()
-        self._summary = ""
-        if known is not None:
-            self.known = known
-        html = self._md.reset().convert(body)
+        document = _Document(known if known is not None else self.known,
+                             numbering if numbering is not None else Numbering())
+        try:
+            converter = self._idle.get_nowait()
+        except queue.Empty:
+            converter = _Converter(self)
+        try:
+            html = converter.convert(body, document)
+        finally:
+            self._idle.put(converter)
         if not self.unsafe_html:
             html = sanitise(html)
-        return Rendered(html, self._summary, self._numbering)
+        return Rendered(html, document.summary, document.numbering)
 
     def render_inline(self, text: str) -> str:
         """Return a short text (an editor's note) as HTML."""
@@ -89,13 +120,17 @@ def sanitise(html: str) -> str:
 
 
 class _CitationPattern(InlineProcessor):
-    def __init__(self, renderer: Renderer, md: markdown.Markdown) -> None:
+    """Turn `[@id, p. 3]` into numbered links, when every id is known."""
+
+    def __init__(self, converter: _Converter, md: markdown.Markdown) -> None:
         super().__init__(BRACKET.pattern, md)
-        self.renderer = renderer
+        self.converter = converter
 
     def handleMatch(self, m: re.Match[str], data: str):  # type: ignore[no-untyped-def, override]
-        cites = parse_bracket(m.group("body"))
-        if cites is None or not all(self.renderer.known(c.id) for c in cites):
+        document = self.converter.document
+        end = bracket_end(data, m)
+        cites = None if end is None else parse_bracket(m.group("body"))
+        if cites is None or not all(document.known(c.id) for c in cites):
             return None, None, None
         # Text made here is final (AtomicString): Markdown would otherwise run every
         # inline pattern again over each piece, which made citations the slowest
@@ -103,7 +138,7 @@ class _CitationPattern(InlineProcessor):
         sup = etree.Element("sup", {"class": "citation"})
         pieces = ["["]
         for index, cite in enumerate(cites):
-            number, anchor = self.renderer._numbering.cite(cite)
+            number, anchor = document.numbering.cite(cite)
             pieces.append((", " if index else "") + (cite.prefix + " " if cite.prefix else ""))
             label = f"Source {number}" + (f", {cite.locator}" if cite.locator else "")
             link = etree.SubElement(sup, "a", {
@@ -117,7 +152,7 @@ class _CitationPattern(InlineProcessor):
         sup.text = AtomicString(pieces[0] + pieces[1])
         for link, tail in zip(sup, pieces[2:], strict=True):
             link.tail = AtomicString(tail)
-        return sup, m.start(0), m.end(0)
+        return sup, m.start(0), end
 
 
 class _CrossReference(InlineProcessor):
@@ -129,12 +164,13 @@ class _CrossReference(InlineProcessor):
 
     def handleMatch(self, m: re.Match[str], data: str):  # type: ignore[no-untyped-def, override]
         slug = m.group("slug").strip()
-        if slug not in self.renderer.titles:
+        end = xref_end(data, m)
+        if end is None or slug not in self.renderer.titles:
             return None, None, None
         href = relative_url(event_path("x"), event_path(slug), pretty=self.renderer.pretty_urls)
         link = etree.Element("a", {"href": href, "class": "xref"})
         link.text = AtomicString((m.group("text") or self.renderer.titles[slug]).strip())
-        return link, m.start(0), m.end(0)
+        return link, m.start(0), end
 
 
 class _Callouts(Treeprocessor):
@@ -163,15 +199,16 @@ class _Callouts(Treeprocessor):
 class _Summary(Treeprocessor):
     """Record the plain text of the first paragraph, without citation marks."""
 
-    def __init__(self, renderer: Renderer, md: markdown.Markdown) -> None:
+    def __init__(self, converter: _Converter, md: markdown.Markdown) -> None:
         super().__init__(md)
-        self.renderer = renderer
+        self.converter = converter
 
     def run(self, root: etree.Element) -> None:
         for element in root:
             if element.tag == "p":
                 text = _PLACEHOLDER.sub("", "".join(_text_without_citations(element)))
-                self.renderer._summary = _SPACE_BEFORE_PUNCT.sub(r"\1", " ".join(text.split()))
+                summary = _SPACE_BEFORE_PUNCT.sub(r"\1", " ".join(text.split()))
+                self.converter.document.summary = summary
                 return
 
 
@@ -185,13 +222,72 @@ def _text_without_citations(element: etree.Element) -> list[str]:
     return parts
 
 
+# Python-Markdown's link processors find the `]` closing a link text by reading
+# to it from every `[`: a line of `[`s took minutes. Same answers, read once.
+_LINK_PROCESSORS = {"reference": 170, "link": 160, "image_link": 150, "image_reference": 140,
+                    "short_reference": 130, "short_image_ref": 125}
+
+
+def closing_brackets(text: str) -> dict[int, int]:
+    """Return, for each `[` of text that is closed, the index of its `]`."""
+    closes: dict[int, int] = {}
+    opened: list[int] = []
+    for match in re.finditer(r"[\[\]]", text):
+        if match.group() == "[":
+            opened.append(match.start())
+        elif opened:
+            closes[opened.pop()] = match.start()
+    return closes
+
+
+class _ClosingIndex:
+    """The closing brackets of the last text asked about (a memo of closing_brackets)."""
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.closes: dict[int, int] = {}
+
+    def get_text(self, data: str, index: int) -> tuple[str, int, bool] | None:
+        """Return what LinkInlineProcessor.getText does, or None if index follows no `[`.
+
+        An unclosed text comes back empty: every caller drops it, and copying the
+        rest of the line for each `[` would make a line of them quadratic again.
+        """
+        if index == 0 or data[index - 1] != "[":
+            return None
+        if data is not self.text:
+            self.text, self.closes = data, closing_brackets(data)
+        close = self.closes.get(index - 1)
+        if close is None:
+            return "", len(data), False
+        return data[index:close], close + 1, True
+
+
+def _linear_link_processor(old: LinkInlineProcessor, md: markdown.Markdown) -> InlineProcessor:
+    """Return old's processor, finding the end of link texts through a closing index."""
+    index = _ClosingIndex()
+    base: type[LinkInlineProcessor] = type(old)
+
+    class Linear(base):  # type: ignore[valid-type, misc]
+        def getText(self, data: str, start: int) -> tuple[str, int, bool]:  # noqa: N802
+            found = index.get_text(data, start)
+            return found if found is not None else super().getText(data, start)
+
+    return Linear(old.pattern, md)  # type: ignore[no-any-return]
+
+
 class _TimelineExtension(Extension):
-    def __init__(self, renderer: Renderer) -> None:
+    def __init__(self, converter: _Converter) -> None:
         super().__init__()
-        self.renderer = renderer
+        self.converter = converter
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
-        md.inlinePatterns.register(_CitationPattern(self.renderer, md), "citation", 175)
-        md.inlinePatterns.register(_CrossReference(self.renderer, md), "xref", 176)
-        md.treeprocessors.register(_Callouts(self.renderer, md), "callouts", 15)
-        md.treeprocessors.register(_Summary(self.renderer, md), "summary", 14)
+        renderer = self.converter.renderer
+        md.inlinePatterns.register(_CitationPattern(self.converter, md), "citation", 175)
+        md.inlinePatterns.register(_CrossReference(renderer, md), "xref", 176)
+        md.treeprocessors.register(_Callouts(renderer, md), "callouts", 15)
+        md.treeprocessors.register(_Summary(self.converter, md), "summary", 14)
+        for name, priority in _LINK_PROCESSORS.items():
+            stock = md.inlinePatterns[name]
+            assert isinstance(stock, LinkInlineProcessor), name
+            md.inlinePatterns.register(_linear_link_processor(stock, md), name, priority)

@@ -1,0 +1,79 @@
+"""`timeline check`: the checks it adds to loading, from what loading kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import MakeProject, event
+
+from timeline.check import check
+from timeline.content import gate
+from timeline.content.load import load_timeline
+
+
+def test_loading_keeps_the_relative_links_of_a_body_with_their_lines(
+        make_project: MakeProject) -> None:
+    body = ("Intro [@article].\n\n[web](https://example.org) [top](#x) [abs](/a)\n\n"
+            "![map](map.png) and [other](../b/index.html \"title\").\n")
+    project = make_project({"content/a.md": event(body=body)})
+    timeline, report = load_timeline(project)
+    assert not report.errors
+    assert [(link.target, link.line) for link in timeline.events[0].links] == [
+        ("map.png", 9), ("../b/index.html", 9)]
+
+
+def test_check_reports_a_broken_link_without_reading_the_file_again(
+        make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = make_project({
+        "content/a.md": event(body="Text [@article].\n\nSee [b](../b/index.html) and "
+                                   "[gone](../gone/index.html)."),
+        "content/b.md": event(title="B"),
+    })
+    reads: list[Path] = []
+    original = gate.read_text
+
+    def counting(path: Path, rel: str) -> str:
+        reads.append(path)
+        return original(path, rel)
+
+    monkeypatch.setattr(gate, "read_text", counting)
+    report = check(project)
+    assert [str(d) for d in report.errors] == [
+        "content/a.md:7: error: broken link '../gone/index.html': "
+        "nothing at events/gone/index.html in the site"]
+    assert sorted(p.name for p in reads if p.suffix == ".md") == ["a.md", "b.md"]
+
+
+def test_a_citation_in_an_indented_code_block_is_code_not_a_citation(
+        make_project: MakeProject) -> None:
+    body = "Intro [@article].\n\n    print('[@nowhere]')\n\nAfter.\n"
+    project = make_project({"content/a.md": event(body=body)})
+    timeline, _ = load_timeline(project)
+    assert "<pre><code>print('[@nowhere]')\n</code></pre>" in timeline.events[0].body_html
+    assert [str(d) for d in check(project).diagnostics if d.path == "content/a.md"] == []
+
+
+def test_an_indented_block_after_a_list_item_continues_it_and_is_checked(
+        make_project: MakeProject) -> None:
+    body = "Intro [@article].\n\n- item\n\n    more [@nowhere]\n"
+    project = make_project({"content/a.md": event(body=body)})
+    assert [str(d) for d in check(project).errors] == [
+        "content/a.md:9: error: unknown source '@nowhere'."]
+
+
+@pytest.mark.parametrize("style", [">-", "|", ">"])
+def test_a_citation_in_a_block_scalar_note_is_reported_at_its_own_line(
+        make_project: MakeProject, style: str) -> None:
+    note = (f"{style}\n  The article says Saratov [@article],\n\n  but the report\n"
+            "  disagrees [@nowhere] and [@article].")
+    project = make_project({"content/a.md": event(note=note)})
+    assert [str(d) for d in check(project).errors] == [
+        "content/a.md:8: error: unknown source '@nowhere'."]
+
+
+def test_a_citation_in_a_plain_multiline_note_is_reported_at_its_own_line(
+        make_project: MakeProject) -> None:
+    project = make_project({"content/a.md": event(note="First [@article]\n  then [@nowhere].")})
+    assert [str(d) for d in check(project).errors] == [
+        "content/a.md:5: error: unknown source '@nowhere'."]
