@@ -124,3 +124,28 @@ def test_exported_text_keeps_its_citations_meaningful(make_project: MakeProject,
     build(project, tmp_path / "b", base_url="https://example.org/", environ={})
     feed = (tmp_path / "b" / "feed.xml").read_text(encoding="utf-8")
     assert "https://example.org/events/e/index.html#source-1" in feed
+
+
+@pytest.mark.parametrize(("zone", "date", "expected"), [
+    ("America/New_York", "0001-01-01T00:30+01:00",
+     {"year": -1, "month": 12, "day": 31, "hour": 18, "minute": 34}),
+    ("Europe/Moscow", "9999-12-31T23:30-05:00",
+     {"year": 10000, "month": 1, "day": 1, "hour": 7, "minute": 30}),
+    ("America/New_York", "9999-12-31T23:30", {"year": 9999, "month": 12, "day": 31,
+                                                "hour": 23, "minute": 30}),
+    ("Europe/Moscow", "0001-01-01T00:30:15", {"year": 1, "month": 1, "day": 1, "hour": 0,
+                                              "minute": 30, "second": 15}),
+    ("-05:00", "9999-12-31T23:30Z", {"year": 9999, "month": 12, "day": 31, "hour": 18,
+                                     "minute": 30}),
+])
+def test_times_at_the_ends_of_years_1_to_9999_build_in_any_zone(
+        make_project: MakeProject, tmp_path: Path, zone: str, date: str,
+        expected: dict[str, int]) -> None:
+    project = make_project({
+        "timeline.toml": f'base_url = "https://example.org/"\ntimezone = "{zone}"\n',
+        "content/edge.md": event("Edge", f'"{date}"'),
+    })
+    build(project, tmp_path / "site", environ={})
+    data = json.loads((tmp_path / "site" / "timeline.json").read_text(encoding="utf-8"))
+    assert data["events"][0]["start_date"] == expected
+    ET.parse(tmp_path / "site" / "feed.xml")

@@ -6,12 +6,12 @@ import html
 import json
 import re
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime
 from typing import Any
 
 from timeline.config import Config
 from timeline.dates.model import DatePoint, EventDate
-from timeline.dates.zones import resolve_zone
+from timeline.dates.zones import Zone, resolve_zone
 from timeline.model import Event, Source, Timeline
 from timeline.site.urls import absolute_url, event_path
 
@@ -66,19 +66,14 @@ def events_json(timeline: Timeline) -> bytes:
     return _json([event_json(e, pretty) for e in timeline.events])
 
 
-def _tl_date(point: DatePoint, zone: tzinfo) -> dict[str, Any]:
+def _tl_date(point: DatePoint, zone: Zone) -> dict[str, Any]:
     """Return a TimelineJS date object; times are converted to the site's zone."""
     names = ("month", "day", "hour", "minute", "second")
     values = [getattr(point, name) for name in names]
+    year = point.year
     if point.hour is not None and point.offset is not None:
-        moment = datetime(point.year, point.month or 1, point.day or 1, point.hour,
-                          point.minute or 0, point.second or 0,
-                          tzinfo=timezone(timedelta(minutes=point.offset))).astimezone(zone)
-        values = [moment.month, moment.day, moment.hour, moment.minute,
-                  moment.second if point.second is not None else None]
-        year = moment.year
-    else:
-        year = point.year
+        year, *local = zone.local_time(point.start_key())
+        values = [*local[:4], local[4] if point.second is not None else None]
     out: dict[str, Any] = {"year": year if year > 0 else year - 1}
     out.update((name, value) for name, value in zip(names, values, strict=True)
                if value is not None)
@@ -94,7 +89,7 @@ def timelinejs_json(timeline: Timeline) -> bytes:
     """
     config = timeline.config
     site_zone = resolve_zone(config.timezone)
-    zone_name, zone = site_zone.name, site_zone.tzinfo()
+    zone_name, zone = site_zone.name, site_zone
     events = []
     for event in timeline.events:
         item: dict[str, Any] = {
