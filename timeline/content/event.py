@@ -125,7 +125,7 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
     draft = fields.flag("draft")
     note = fields.text("note")
     media = _media(fields, project)
-    listed = _listed_sources(fields, registry, slug or "event", project)
+    listed = _listed_sources(fields, registry, slug or "event", project, config.date_order)
     available = {**registry, **{s.id: s for s in listed}}
     _check_citations(file.path, file.body, file.body_line, available, report)
     if note:
@@ -253,7 +253,7 @@ def _opt(value: Any) -> str | None:
 
 
 def _listed_sources(fields: _Fields, registry: Mapping[str, Source], slug: str,
-                    project: Path | None) -> list[Source]:
+                    project: Path | None, date_order: str | None) -> list[Source]:
     value = fields.file.meta.value.get("sources")
     if value is None:
         return []
@@ -278,7 +278,8 @@ def _listed_sources(fields: _Fields, registry: Mapping[str, Source], slug: str,
             try:
                 listed.append(parse_source(source_id or f"{slug}-{index + 1}", item,
                                            fields.file.meta, ("sources", index),
-                                           fields.file.path, project))
+                                           fields.file.path, project,
+                                           date_order=date_order))
             except ContentError as error:
                 fields.report.add(error)
         else:

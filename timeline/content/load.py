@@ -45,7 +45,7 @@ def load_timeline(project: Path, *, drafts: bool = False, config: Config | None 
         report.error(CONTENT_DIR, 0, f"no '{CONTENT_DIR}/' folder in {project}: "
                      "put one Markdown file per event there")
         return Timeline(config, ()), report
-    registry = load_registry(content, CONTENT_DIR, report)
+    registry = load_registry(content, CONTENT_DIR, report, date_order=config.date_order)
     files = []
     for path in find_event_files(project):
         try:

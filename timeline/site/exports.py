@@ -37,7 +37,8 @@ def source_json(source: Source) -> dict[str, Any]:
     """Return the public fields of a source."""
     return {"id": source.id, "title": source.title, "publisher": source.publisher,
             "author": source.author, "url": source.url, "archive": source.archive,
-            "date": source.date, "kind": source.kind, "file": source.file}
+            "date": source.date.iso() if source.date else None, "kind": source.kind,
+            "file": source.file}
 
 
 def event_json(event: Event, pretty: bool = False) -> dict[str, Any]:
