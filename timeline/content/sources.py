@@ -104,4 +104,7 @@ def parse_source(source_id: str, entry: Any, doc: YamlDoc, at: tuple[str | int, 
         values[key] = value.strip()
     if not values.get("title"):
         raise ContentError(path, line, f"source '{source_id}' has no title")
-    return Source(id=source_id, path=path, line=line, **values, **dates)
+    return Source(id=source_id, title=values["title"], publisher=values.get("publisher"),
+                  author=values.get("author"), date=dates.get("date"), url=values.get("url"),
+                  archive=values.get("archive"), accessed=dates.get("accessed"),
+                  kind=values.get("kind"), file=values.get("file"), path=path, line=line)
