@@ -17,7 +17,7 @@ from timeline.site.urls import absolute_url, event_path
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _json(data: Any) -> bytes:
@@ -87,6 +87,9 @@ def timelinejs_json(timeline: Timeline) -> bytes:
     TimelineJS reads date parts in the viewer's local time with no zone, so
     times are exported in the site's zone, and display_date says which. Its
     years have no year 0 (-44 is 44 BCE), so astronomical years are shifted.
+    Every field it (or another reader of the format) puts into a page as HTML
+    holds escaped text or the sanitised body: headline, text, caption,
+    credit, display_date and group. `alt` is set as a property, so stays text.
     """
     config = timeline.config
     site_zone = resolve_zone(config.timezone)
@@ -95,21 +98,25 @@ def timelinejs_json(timeline: Timeline) -> bytes:
     for event in timeline.events:
         item: dict[str, Any] = {
             "start_date": _tl_date(event.date.start, zone),
-            "display_date": _display(event.date, zone_name),
-            "text": {"headline": event.title, "text": _standalone_html(event, config)},
+            "display_date": html.escape(_display(event.date, zone_name)),
+            "text": {"headline": html.escape(event.title),
+                     "text": _standalone_html(event, config)},
             "unique_id": event.slug,
         }
         if event.date.end is not None:
             item["end_date"] = _tl_date(event.date.end, zone)
         if event.tags:
-            item["group"] = event.tags[0]
+            item["group"] = html.escape(event.tags[0])
         if event.media is not None:
-            item["media"] = {"url": event.media.src, "caption": event.media.caption or "",
-                             "credit": event.media.credit or "", "alt": event.media.alt}
+            item["media"] = {"url": event.media.src,
+                             "caption": html.escape(event.media.caption or ""),
+                             "credit": html.escape(event.media.credit or ""),
+                             "alt": event.media.alt}
         events.append(item)
     config = timeline.config
     return _json({
-        "title": {"text": {"headline": config.title, "text": config.description}},
+        "title": {"text": {"headline": html.escape(config.title),
+                           "text": html.escape(config.description)}},
         "events": events,
     })
 
@@ -123,7 +130,7 @@ def _standalone_html(event: Event, config: Config) -> str:
     """
     page = (absolute_url(config.base_url, event_path(event.slug), pretty=config.pretty_urls)
             if config.base_url else event_path(event.slug))
-    return event.body_html.replace('href="#source-', f'href="{page}#source-') + \
+    return event.body_html.replace('href="#source-', f'href="{html.escape(page)}#source-') + \
         _sources_html(event)
 
 
@@ -163,7 +170,7 @@ def atom_feed(timeline: Timeline, source_date_epoch: int | None = None) -> bytes
         feed_updated = _utc_text(source_date_epoch) or "1970-01-01T00:00:00Z"
     else:
         feed_updated = max(stamps, default="1970-01-01T00:00:00Z")
-    feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": config.language})
+    feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": _clean_xml(config.language)})
     _sub(feed, "id", config.base_url)
     _sub(feed, "title", config.title)
     if config.description:
@@ -171,11 +178,11 @@ def atom_feed(timeline: Timeline, source_date_epoch: int | None = None) -> bytes
     _sub(feed, "updated", feed_updated)
     author = ET.SubElement(feed, "author")
     _sub(author, "name", config.author or config.title)
-    ET.SubElement(feed, "link", {"rel": "self", "href": config.base_url + "feed.xml",
+    ET.SubElement(feed, "link", {"rel": "self", "href": _clean_xml(config.base_url + "feed.xml"),
                                  "type": "application/atom+xml"})
     ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html",
-                                 "href": absolute_url(config.base_url, "index.html",
-                                                      pretty=pretty)})
+                                 "href": _clean_xml(absolute_url(config.base_url, "index.html",
+                                                                 pretty=pretty))})
     _sub(feed, "generator", "timeline")
     for event, stamp in reversed(entries):
         url = absolute_url(config.base_url, event_path(event.slug), pretty=pretty)
@@ -183,12 +190,13 @@ def atom_feed(timeline: Timeline, source_date_epoch: int | None = None) -> bytes
         _sub(entry, "id", url)
         _sub(entry, "title", event.title)
         _sub(entry, "updated", stamp or feed_updated)
-        ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": url})
+        ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html",
+                                      "href": _clean_xml(url)})
         for tag in event.tags:
             ET.SubElement(entry, "category", {"term": _clean_xml(tag)})
         if event.summary:
             _sub(entry, "summary", f"{event.date.label()}: {event.summary}")
-        content = ET.SubElement(entry, "content", {"type": "html", "xml:base": url})
+        content = ET.SubElement(entry, "content", {"type": "html", "xml:base": _clean_xml(url)})
         content.text = _clean_xml(_standalone_html(event, config))
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -219,5 +227,5 @@ def sitemap(timeline: Timeline, paths: list[str]) -> bytes:
         if path == "404.html":
             continue
         loc = ET.SubElement(ET.SubElement(urlset, "url"), "loc")
-        loc.text = absolute_url(config.base_url, path, pretty=config.pretty_urls)
+        loc.text = _clean_xml(absolute_url(config.base_url, path, pretty=config.pretty_urls))
     return ET.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"
