@@ -78,3 +78,80 @@ def test_a_bad_base_url_setting_is_located_in_timeline_toml(make_project: MakePr
     assert load_problems(project) == [
         "timeline.toml:2: error: base_url must not contain spaces or control characters: "
         "'https://x.org/\\x07'"]
+
+
+# --- Lengths of the site's file names -----------------------------------------------------
+
+def test_a_slug_too_long_for_a_file_name_is_a_located_error(make_project: MakeProject) -> None:
+    project = make_project({"content/e.md": event(slug="a" * 101),
+                            f"content/{'b' * 120}.md": event()})
+    assert load_problems(project) == [
+        f"content/{'b' * 120}.md:1: error: slug '{'b' * 40}…' is too long: its page's folder "
+        "name would be 120 bytes, at most 100 (in UTF-8); shorten it by renaming the file "
+        "or giving a 'slug'",
+        f"content/e.md:4: error: slug '{'a' * 40}…' is too long: its page's folder name "
+        "would be 101 bytes, at most 100 (in UTF-8); shorten it",
+    ]
+
+
+def test_a_slug_of_100_characters_builds(make_project: MakeProject, tmp_path: Path) -> None:
+    project = make_project({"content/e.md": event(slug="a" * 100, tags=f"[{'я' * 50}]")})
+    assert main(["build", str(project), "-o", str(tmp_path / "site")]) == 0
+    assert (tmp_path / "site" / "events" / ("a" * 100) / "index.html").is_file()
+    assert (tmp_path / "site" / "tags" / ("я" * 50) / "index.html").is_file()
+
+
+def test_tags_are_measured_in_bytes_of_their_file_name(make_project: MakeProject) -> None:
+    # 51 Cyrillic letters are 102 bytes of UTF-8; the ASCII tag keeps only its slug's letters
+    project = make_project({"content/e.md": event(
+        tags=f"[ok, {'я' * 51}, '{'x ' * 50}x']")})
+    assert load_problems(project) == [
+        f"content/e.md:4: error: tag '{'я' * 40}…' is too long: its page's folder name would "
+        "be 102 bytes, at most 100 (in UTF-8); shorten it",
+        f"content/e.md:4: error: tag '{'x ' * 20}…' is too long: its page's folder name would "
+        "be 101 bytes, at most 100 (in UTF-8); shorten it",
+    ]
+
+
+def test_a_source_id_too_long_for_a_file_name_is_a_located_error(
+        make_project: MakeProject) -> None:
+    project = make_project({"content/e.md": event(body="Text [@article].")},
+                           sources=f"article:\n  title: A\n{'s' * 101}:\n  title: S\n")
+    assert load_problems(project) == [
+        f"content/sources.yaml:3: error: source id '{'s' * 40}…' is too long: its page's "
+        "folder name would be 101 bytes, at most 100 (in UTF-8); shorten it",
+    ]
+
+
+# --- Pages that would be one file ---------------------------------------------------------
+
+def test_source_ids_differing_only_in_case_are_refused_on_both_sides(
+        make_project: MakeProject) -> None:
+    project = make_project(
+        {"content/e.md": event(body="[@Smith] [@smith]",
+                               sources="[{id: SMITH, title: Inline}]")},
+        sources="Smith:\n  title: A\nsmith:\n  title: B\n")
+    where = ("sources/SMITH/index.html and sources/Smith/index.html and "
+             "sources/smith/index.html are one file where names ignore case or accents "
+             "(macOS, Windows); rename one of them")
+    assert load_problems(project) == [
+        "content/e.md:4: error: source 'SMITH' has the same page as source 'Smith' "
+        f"(content/sources.yaml:1), source 'smith' (content/sources.yaml:3): {where}",
+        "content/sources.yaml:1: error: source 'Smith' has the same page as source 'SMITH' "
+        f"(content/e.md:4), source 'smith' (content/sources.yaml:3): {where}",
+        "content/sources.yaml:3: error: source 'smith' has the same page as source 'SMITH' "
+        f"(content/e.md:4), source 'Smith' (content/sources.yaml:1): {where}",
+    ]
+
+
+def test_a_hashed_source_id_cannot_overwrite_a_plain_ones_page(
+        make_project: MakeProject) -> None:
+    project = make_project({"content/e.md": event(body="[@a:b] [@a-b-dcea6d9c]")},
+                           sources="a:b:\n  title: A\na-b-dcea6d9c:\n  title: B\n")
+    assert load_problems(project) == [
+        "content/sources.yaml:1: error: source 'a:b' has the same page as source "
+        "'a-b-dcea6d9c' (content/sources.yaml:3): sources/a-b-dcea6d9c/index.html; "
+        "rename one of them",
+        "content/sources.yaml:3: error: source 'a-b-dcea6d9c' has the same page as source "
+        "'a:b' (content/sources.yaml:1): sources/a-b-dcea6d9c/index.html; rename one of them",
+    ]

@@ -13,6 +13,7 @@ from timeline.dates.model import DateError, DatePoint
 from timeline.dates.parse import parse_date
 from timeline.errors import ContentError, Report, did_you_mean
 from timeline.model import Source
+from timeline.site.urls import name_too_long, source_name
 
 REGISTRY = "sources.yaml"
 FIELDS = ("title", "publisher", "author", "date", "url", "archive", "accessed", "kind",
@@ -71,6 +72,9 @@ def parse_source(source_id: str, entry: Any, doc: YamlDoc, at: tuple[str | int, 
     if not KEY.match(source_id):
         raise ContentError(path, line, f"invalid source id '{source_id}': use letters, digits, "
                            "'-' and '_' (it must be citable as [@id])")
+    too_long = name_too_long("source id", source_id, source_name(source_id))
+    if too_long:
+        raise ContentError(path, line, too_long)
     if not isinstance(entry, dict):
         raise ContentError(path, line, f"source '{source_id}' must be a mapping of fields "
                            "(title, publisher, url...)")
