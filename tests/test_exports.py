@@ -213,9 +213,8 @@ def _strings(value: Any, at: str = "") -> list[tuple[str, str]]:
 TIMELINEJS_HTML_FIELDS = ("headline", "text", "caption", "credit", "display_date", "group")
 
 
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("hostile")
+def write_hostile_project(root: Path) -> None:
+    """Write a project whose every field carries markup, event handlers and script URLs."""
     quoted = json.dumps(HOSTILE)  # a YAML and TOML string
     write_files(root, {
         "timeline.toml": f"title = {quoted}\ndescription = {quoted}\nauthor = {quoted}\n"
@@ -237,6 +236,12 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             media=f"{{src: p.png, alt: {quoted}, caption: {quoted}, credit: {quoted}}}"),
         "content/p.png": png(),
     })
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hostile")
+    write_hostile_project(root)
     build(root, root / "site", environ={})
     return root / "site"
 
@@ -265,6 +270,8 @@ def test_hostile_text_is_escaped_in_every_html_field_of_timeline_json(
     assert item["text"]["headline"] == html.escape(HOSTILE)
     assert item["media"]["caption"] == html.escape(HOSTILE)
     assert item["media"]["alt"] == HOSTILE  # TimelineJS sets alt as a property: text
+    # TimelineJS reads group as HTML, keeps its text, and writes that back as HTML
+    assert item["group"] == html.escape(html.escape(HOSTILE))
     assert data["title"]["text"]["headline"] == html.escape(HOSTILE)
 
 

@@ -90,6 +90,8 @@ def timelinejs_json(timeline: Timeline) -> bytes:
     Every field it (or another reader of the format) puts into a page as HTML
     holds escaped text or the sanitised body: headline, text, caption,
     credit, display_date and group. `alt` is set as a property, so stays text.
+    TimelineJS reads display_date and group as HTML, keeps their text, and then
+    puts that text into the page as HTML: those are escaped twice.
     """
     config = timeline.config
     site_zone = resolve_zone(config.timezone)
@@ -98,7 +100,7 @@ def timelinejs_json(timeline: Timeline) -> bytes:
     for event in timeline.events:
         item: dict[str, Any] = {
             "start_date": _tl_date(event.date.start, zone),
-            "display_date": html.escape(_display(event.date, zone_name)),
+            "display_date": _twice_escaped(_display(event.date, zone_name)),
             "text": {"headline": html.escape(event.title),
                      "text": _standalone_html(event, config)},
             "unique_id": event.slug,
@@ -106,7 +108,7 @@ def timelinejs_json(timeline: Timeline) -> bytes:
         if event.date.end is not None:
             item["end_date"] = _tl_date(event.date.end, zone)
         if event.tags:
-            item["group"] = html.escape(event.tags[0])
+            item["group"] = _twice_escaped(event.tags[0])
         if event.media is not None:
             item["media"] = {"url": event.media.src,
                              "caption": html.escape(event.media.caption or ""),
@@ -119,6 +121,11 @@ def timelinejs_json(timeline: Timeline) -> bytes:
                            "text": html.escape(config.description)}},
         "events": events,
     })
+
+
+def _twice_escaped(text: str) -> str:
+    """Return text for a field that TimelineJS reads as HTML and writes back as HTML."""
+    return html.escape(html.escape(text))
 
 
 def _standalone_html(event: Event, config: Config) -> str:
