@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from browser import TIMEOUT, Problems, Served, chromium, npm_package, serve
 from conftest import REPO
-from test_exports import HOSTILE, write_hostile_project
 from playwright.sync_api import Browser, Page, expect
+from test_exports import HOSTILE, write_hostile_project
 
 from timeline.build import build
 
