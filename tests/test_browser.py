@@ -3,6 +3,7 @@ TimelineJS3, and at phone and desktop widths."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -15,6 +16,7 @@ import pytest
 from browser import TIMEOUT, Problems, Served, chromium, npm_package, serve
 from conftest import REPO
 from playwright.sync_api import Browser, Page, expect
+from test_exports import HOSTILE, write_hostile_project
 
 from timeline.build import build
 
@@ -293,7 +295,7 @@ def test_timelinejs_shows_every_event_including_44_bc(
     data = response.json()
     caesar = next(e for e in data["events"] if e["unique_id"] == "caesar")
     assert caesar["start_date"] == {"year": -44, "month": 3, "day": 15}
-    headlines = [e["text"]["headline"] for e in data["events"]]
+    headlines = [html.unescape(e["text"]["headline"]) for e in data["events"]]  # HTML there
     assert len(headlines) == len(list((REPO / "content").glob("*.md"))) + 1
 
     for embed in ("#as-built", "#own-dates"):
@@ -337,3 +339,85 @@ def test_screenshots_of_the_index_and_an_event(
             assert shot_width == width and height >= 900
     finally:
         context.close()
+
+
+HOSTILE_EMBED = """\
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>TimelineJS3 reads a hostile timeline.json</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="tl/css/timeline.css">
+<script src="tl/js/timeline.js"></script>
+</head>
+<body>
+<div id="tl" style="width: 1000px; height: 600px"></div>
+<script>
+const options = {script_path: new URL("tl/js/", location.href).href, font: null};
+window.done = fetch("site/timeline.json").then((r) => r.json()).then((data) => {
+  data.events.forEach((e) => { if (e.media) e.media.url = "site/" + e.media.url; });
+  return new Promise((resolve) => {
+    const timeline = new TL.Timeline("tl", data, options);
+    timeline.on("loaded", () => { timeline.goTo(1); resolve(true); });
+  });
+});
+</script>
+</body>
+</html>
+"""
+
+# Script elements other than the page's own, on* attributes and javascript: URLs under
+# root. TimelineJS's own links to URLs it finds in text carry onclick='void(0)'.
+DOM_DANGERS = """([root, own]) => {
+  const found = [];
+  for (const el of document.querySelectorAll(root + ", " + root + " *")) {
+    if (el.tagName === "SCRIPT" && !own.some((name) => (el.src || "").endsWith(name)))
+      found.push("script " + el.outerHTML.slice(0, 80));
+    for (const attr of el.attributes) {
+      const value = attr.value.replace(/[\\s\\u0000-\\u001f]/g, "").toLowerCase();
+      if (attr.name.startsWith("on") && !(attr.name === "onclick" && value === "void(0)"))
+        found.push(el.tagName + " " + attr.name + "=" + attr.value);
+      if (value.startsWith("javascript:")) found.push(el.tagName + " " + attr.name);
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.fixture(scope="module")
+def hostile_www(tmp_path_factory: pytest.TempPathFactory, timelinejs: Path) -> Iterator[str]:
+    """Serve a site built from hostile text in every field, and TimelineJS showing it."""
+    root = tmp_path_factory.mktemp("hostile-www")
+    write_hostile_project(root / "project")
+    www = root / "www"
+    build(root / "project", www / "site", environ={})
+    (www / "tl").symlink_to(timelinejs, target_is_directory=True)
+    (www / "embed.html").write_text(HOSTILE_EMBED, encoding="utf-8")
+    with serve(www) as served:
+        yield served.url
+
+
+def test_hostile_text_runs_no_script_in_timelinejs(hostile_www: str, page: Page) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.route(lambda url: not url.startswith(hostile_www), lambda route: route.abort())
+    page.goto(hostile_www + "embed.html")
+    assert page.evaluate("window.done") is True
+    expect(page.locator("#tl .tl-slide .tl-headline").nth(1)).to_have_text(HOSTILE)
+    expect(page.locator("#tl .tl-caption").first).to_have_text(HOSTILE)
+    expect(page.locator("#tl .tl-timegroup-message").first).to_have_text(HOSTILE)
+    page.evaluate("new Promise((done) => setTimeout(done, 300))")  # let images fail to load
+    assert page.evaluate(DOM_DANGERS, ["#tl", []]) == []
+    assert dialogs == []
+
+
+def test_hostile_text_runs_no_script_on_any_page(hostile_www: str, page: Page) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.route(lambda url: not url.startswith(hostile_www), lambda route: route.abort())
+    for name in ("index.html", "events/e/index.html", "sources/reg/index.html",
+                 "sources/in/index.html", "tags/index.html", "404.html"):
+        page.goto(hostile_www + "site/" + name)
+        assert page.evaluate(DOM_DANGERS, ["html", ["assets/timeline.js"]]) == [], name
+    assert dialogs == []

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
-from conftest import MakeProject, event
+from conftest import MakeProject, event, write_files
+from test_validation import png
 
 from timeline.build import build
+from timeline.config import Config
+from timeline.dates.parse import parse_event_date
+from timeline.model import Event, Timeline
+from timeline.site.exports import atom_feed, sitemap
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -38,7 +46,7 @@ def test_timelinejs_dates_are_split_and_bc_years_have_no_year_zero(site: Path) -
     assert events["caesar"]["group"] == "rome"
     assert events["range"]["start_date"] == {"year": 2022, "month": 12, "day": 26}
     assert events["range"]["end_date"] == {"year": 2023, "month": 1, "day": 1}
-    assert data["title"]["text"]["headline"] == "T & <co>"
+    assert data["title"]["text"]["headline"] == "T &amp; &lt;co&gt;"  # HTML, as TimelineJS reads it
 
 
 def test_timelinejs_times_are_in_the_site_zone_and_say_so(site: Path) -> None:
@@ -124,3 +132,182 @@ def test_exported_text_keeps_its_citations_meaningful(make_project: MakeProject,
     build(project, tmp_path / "b", base_url="https://example.org/", environ={})
     feed = (tmp_path / "b" / "feed.xml").read_text(encoding="utf-8")
     assert "https://example.org/events/e/index.html#source-1" in feed
+
+
+@pytest.mark.parametrize(("zone", "date", "expected"), [
+    ("America/New_York", "0001-01-01T00:30+01:00",
+     {"year": -1, "month": 12, "day": 31, "hour": 18, "minute": 34}),
+    ("Europe/Moscow", "9999-12-31T23:30-05:00",
+     {"year": 10000, "month": 1, "day": 1, "hour": 7, "minute": 30}),
+    ("America/New_York", "9999-12-31T23:30", {"year": 9999, "month": 12, "day": 31,
+                                                "hour": 23, "minute": 30}),
+    ("Europe/Moscow", "0001-01-01T00:30:15", {"year": 1, "month": 1, "day": 1, "hour": 0,
+                                              "minute": 30, "second": 15}),
+    ("-05:00", "9999-12-31T23:30Z", {"year": 9999, "month": 12, "day": 31, "hour": 18,
+                                     "minute": 30}),
+])
+def test_times_at_the_ends_of_years_1_to_9999_build_in_any_zone(
+        make_project: MakeProject, tmp_path: Path, zone: str, date: str,
+        expected: dict[str, int]) -> None:
+    project = make_project({
+        "timeline.toml": f'base_url = "https://example.org/"\ntimezone = "{zone}"\n',
+        "content/edge.md": event("Edge", f'"{date}"'),
+    })
+    build(project, tmp_path / "site", environ={})
+    data = json.loads((tmp_path / "site" / "timeline.json").read_text(encoding="utf-8"))
+    assert data["events"][0]["start_date"] == expected
+    ET.parse(tmp_path / "site" / "feed.xml")
+
+
+# --- Hostile text in every field ---------------------------------------------------------
+
+PAYLOADS = ('<script>alert(1)</script>', '"><img src=x onerror=alert(1)>',
+            "javascript:alert(1)")
+HOSTILE = " ".join(PAYLOADS)
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xml:base", "poster", "cite",
+                  "data", "srcset"}
+
+
+class _Dangers(HTMLParser):
+    """Collect script elements, on* attributes and javascript: URLs in an HTML text."""
+
+    def __init__(self, theme_script: str | None = None) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self.theme_script = theme_script
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        src = values.get("src") or ""
+        if tag == "script" and not (self.theme_script and src.endswith(self.theme_script)):
+            self.found.append(f"<script src={src!r}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"{tag} {name}={value!r}")
+            squeezed = "".join((value or "").split()).lower()
+            is_url = name in URL_ATTRIBUTES or (
+                name == "content" and values.get("property", "").startswith(("og:url",
+                                                                            "og:image")))
+            if is_url and "javascript:" in squeezed:
+                self.found.append(f"{tag} {name}={value!r}")
+
+
+def html_dangers(text: str, theme_script: str | None = None) -> list[str]:
+    parser = _Dangers(theme_script)
+    parser.feed(text)
+    parser.close()
+    return parser.found
+
+
+def _strings(value: Any, at: str = "") -> list[tuple[str, str]]:
+    """Return every string of a JSON value with its place, e.g. events.0.text.headline."""
+    if isinstance(value, str):
+        return [(at, value)]
+    if isinstance(value, dict):
+        return [s for key, item in value.items() for s in _strings(item, f"{at}.{key}")]
+    if isinstance(value, list):
+        return [s for i, item in enumerate(value) for s in _strings(item, f"{at}.{i}")]
+    return []
+
+
+TIMELINEJS_HTML_FIELDS = ("headline", "text", "caption", "credit", "display_date", "group")
+
+
+def write_hostile_project(root: Path) -> None:
+    """Write a project whose every field carries markup, event handlers and script URLs."""
+    quoted = json.dumps(HOSTILE)  # a YAML and TOML string
+    write_files(root, {
+        "timeline.toml": f"title = {quoted}\ndescription = {quoted}\nauthor = {quoted}\n"
+                         'base_url = "https://example.org/a\\"><script>alert(1)</script>"\n'
+                         'timezone = "Europe/Kyiv"\n',
+        "content/sources.yaml": f"reg:\n  title: {quoted}\n  publisher: {quoted}\n"
+                                f"  author: {quoted}\n  kind: {quoted}\n"
+                                "  url: 'https://example.org/\"><script>alert(1)</script>'\n"
+                                "  archive: 'https://archive.org/\"onmouseover=\"alert(1)'\n"
+                                '  date: "2023-01-02"\n',
+        "content/e.md": event(
+            quoted, '"2023-01-04T10:00"',
+            f"{HOSTILE} [@reg] [@in]\n\n<script>alert(1)</script>\n\n"
+            "[click](javascript:alert(1)) <a href=\"javascript:alert(1)\" onclick=\"x()\">a</a>"
+            "\n\n<img src=x onerror=alert(1)>\n",
+            summary=quoted, location=quoted, note=json.dumps(HOSTILE + " [@reg]"),
+            tags=f"[{quoted}, 'javascript:alert(1)']",
+            sources=f"[{{id: in, title: {quoted}, url: 'https://x.org/\"><b>'}}]",
+            media=f"{{src: p.png, alt: {quoted}, caption: {quoted}, credit: {quoted}}}"),
+        "content/p.png": png(),
+    })
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hostile")
+    write_hostile_project(root)
+    build(root, root / "site", environ={})
+    return root / "site"
+
+
+def test_hostile_text_never_becomes_markup_in_html_pages(hostile_site: Path) -> None:
+    pages = sorted(hostile_site.rglob("*.html"))
+    assert len(pages) > 8
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert html_dangers(text, "assets/timeline.js") == [], page
+        assert "<script>alert" not in text and "<img src=x" not in text, page
+
+
+def test_hostile_text_is_escaped_in_every_html_field_of_timeline_json(
+        hostile_site: Path) -> None:
+    data = json.loads((hostile_site / "timeline.json").read_text(encoding="utf-8"))
+    checked = 0
+    for at, value in _strings(data):
+        if at.rsplit(".", 1)[-1] in TIMELINEJS_HTML_FIELDS:
+            assert html_dangers(value) == [], (at, value)
+            checked += 1
+        elif at.endswith(".url"):
+            assert not value.lower().startswith("javascript:"), at
+    assert checked == 8
+    (item,) = data["events"]
+    assert item["text"]["headline"] == html.escape(HOSTILE)
+    assert item["media"]["caption"] == html.escape(HOSTILE)
+    assert item["media"]["alt"] == HOSTILE  # TimelineJS sets alt as a property: text
+    # TimelineJS reads group as HTML, keeps its text, and writes that back as HTML
+    assert item["group"] == html.escape(html.escape(HOSTILE))
+    assert data["title"]["text"]["headline"] == html.escape(HOSTILE)
+
+
+def test_events_json_is_plain_text_data_with_no_script_urls(hostile_site: Path) -> None:
+    (item,) = json.loads((hostile_site / "events.json").read_text(encoding="utf-8"))
+    assert item["title"] == HOSTILE  # plain text: a consumer must escape it, as for any JSON
+    for at, value in _strings(item):
+        if at.endswith((".url", ".archive", ".file")):
+            assert value.startswith(("https://", "events/", "content/")), (at, value)
+
+
+def test_hostile_text_never_becomes_markup_in_the_atom_feed(hostile_site: Path) -> None:
+    feed = ET.parse(hostile_site / "feed.xml").getroot()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    (entry,) = feed.findall("a:entry", ns)
+    assert entry.findtext("a:title", namespaces=ns) == HOSTILE  # a text construct: shown as is
+    assert entry.find("a:title", ns).get("type") in (None, "text")  # type: ignore[union-attr]
+    content = entry.find("a:content", ns)
+    assert content is not None and content.get("type") == "html"
+    assert html_dangers(content.text or "") == []
+    links = [value for element in feed.iter() for name, value in element.attrib.items()
+             if name in ("href", "{http://www.w3.org/XML/1998/namespace}base")]
+    assert len(links) == 4
+    for link in links:
+        assert link.startswith("https://example.org/a%22%3E%3Cscript%3Ealert(1)%3C/script%3E/")
+    ET.parse(hostile_site / "sitemap.xml")
+
+
+def test_control_characters_cannot_break_the_feed_or_the_sitemap() -> None:
+    hostile = "".join(chr(c) for c in range(32)) + "\ud800\ufffe<&>"
+    config = Config(title=hostile, description=hostile, author=hostile, language=hostile,
+                    base_url="https://example.org/")
+    date = parse_event_date("2023-01-04")
+    item = Event(slug="e", title=hostile, date=date, path="content/e.md", summary=hostile,
+                 tags=(hostile,), body_html="<p>x</p>")
+    timeline = Timeline(config, (item,))
+    feed = ET.fromstring(atom_feed(timeline))
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "\t\n\r<&>"
+    ET.fromstring(sitemap(timeline, ["index.html", "events/e/index.html"]))

@@ -12,7 +12,7 @@ from timeline.build import build
 from timeline.config import Config
 from timeline.content.load import load_timeline
 from timeline.dates.model import year_label
-from timeline.dates.parse import parse_event_date
+from timeline.dates.parse import parse_date, parse_event_date
 from timeline.model import Event, Note, Source, Timeline
 from timeline.site.filters import (
     BackLink,
@@ -394,12 +394,11 @@ def test_back_links_number_and_letter_each_citation() -> None:
     assert back_links(Note(4, source, ())) == ()
 
 
-def test_source_date() -> None:
+def test_source_date_only_formats_a_date_read_at_load() -> None:
     assert source_date(None) is None
-    assert source_date("") is None
-    assert source_date("2023-01-05") == TimePart("5 January 2023", "2023-01-05")
-    assert source_date("5 Jan 2023") == TimePart("5 January 2023", "2023-01-05")
-    assert source_date("winter 2022, by post") == TimePart("winter 2022, by post", None)
+    assert source_date(parse_date("2023-01-05")) == TimePart("5 January 2023", "2023-01-05")
+    assert source_date(parse_date("5 Jan 2023")) == TimePart("5 January 2023", "2023-01-05")
+    assert source_date(parse_date("-0043")) == TimePart("44 BC", None)
 
 
 def test_template_filters() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -95,7 +96,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     quoted = json.dumps(BREAKOUT)  # a YAML double-quoted string
     (project / "content" / "sources.yaml").write_text(
         f"evil:\n  title: {quoted}\n  publisher: {quoted}\n  author: {quoted}\n"
-        f"  kind: {quoted}\n  date: {quoted}\n  url: 'https://example.org/?q=</script>'\n",
+        f"  kind: {quoted}\n  url: 'https://example.org/?q=</script>'\n",
         encoding="utf-8")
     (project / "content" / "x.md").write_text(event(
         f"'{HOSTILE_TITLE}'", '"2023-01-04"',
@@ -135,8 +136,9 @@ def test_json_exports_stay_valid_and_hold_the_text_as_written(hostile_site: Path
     assert BREAKOUT in x["tags"]
     assert x["sources"][0]["title"] == BREAKOUT
     data = json.loads((hostile_site / "timeline.json").read_text(encoding="utf-8"))
-    assert data["title"]["text"]["headline"] == BREAKOUT
-    assert any(e["text"]["headline"] == HOSTILE_TITLE for e in data["events"])
+    # TimelineJS reads these as HTML: they hold the text escaped, shown as written
+    assert data["title"]["text"]["headline"] == html.escape(BREAKOUT)
+    assert any(e["text"]["headline"] == html.escape(HOSTILE_TITLE) for e in data["events"])
 
 
 def test_no_content_string_can_open_or_break_out_of_a_script(hostile_site: Path) -> None:

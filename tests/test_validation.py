@@ -19,6 +19,7 @@ import pytest
 from conftest import REPO, MakeProject, event, write_files
 
 from timeline.build import build
+from timeline.content.load import load_timeline
 
 EXAMPLE_BASE = "https://example.org/makiivka/"
 PRETTY_BASE = "https://example.org/pretty/"
@@ -368,3 +369,41 @@ def test_a_reader_can_browse_from_the_index_to_every_page_and_back(sites: dict[s
     assert pages - seen == {"404.html"}, "pages no link leads to"
     for page in pages:
         assert "index.html" in linked_pages(site, page, base), f"{page} has no way back"
+
+
+# --- (f) Every field is read once, at load, with its file and line ------------------------
+
+def load_problems(project: Path) -> list[str]:
+    """Return every diagnostic of loading a project, as printed."""
+    _, report = load_timeline(project)
+    return [str(d) for d in sorted(report.diagnostics)]
+
+
+def test_a_bad_source_date_is_a_located_error_not_text_printed_as_written(
+        make_project: MakeProject) -> None:
+    project = make_project({"content/e.md": event(
+        sources="[{id: inline, title: T, accessed: 'yesterday'}]")},
+        sources='article:\n  title: A\n  date: "2023-13-45"\n'
+                'other:\n  title: B\n  accessed: "31 February 2023"\n')
+    assert load_problems(project) == [
+        "content/e.md:4: error: source 'inline': invalid date 'yesterday': write e.g. "
+        "2023-01-04, 2023-01-04T14:30, September 2022 or 4 January 2023",
+        "content/sources.yaml:3: error: source 'article': invalid date '2023-13-45': "
+        "month must be 1-12",
+        "content/sources.yaml:6: error: source 'other': invalid date '31 February 2023': "
+        "write e.g. 2023-01-04, 2023-01-04T14:30, September 2022 or 4 January 2023",
+    ]
+
+
+def test_source_dates_are_read_with_the_sites_date_order(make_project: MakeProject,
+                                                         tmp_path: Path) -> None:
+    project = make_project({"timeline.toml": 'date_order = "DMY"\n',
+                            "content/e.md": event()},
+                           sources='article:\n  title: A\n  date: "04/01/2023"\n'
+                                   '  accessed: "c. 2024"\n')
+    build(project, tmp_path / "site")
+    page = (tmp_path / "site" / "sources" / "article" / "index.html").read_text("utf-8")
+    assert '<time datetime="2023-01-04">4 January 2023</time>' in page
+    assert "c. 2024" in page
+    (exported,) = json.loads((tmp_path / "site" / "events.json").read_text("utf-8"))
+    assert exported["sources"][0]["date"] == "2023-01-04"

@@ -30,6 +30,7 @@ from timeline.site.exports import atom_feed, events_json, sitemap, timelinejs_js
 from timeline.site.filters import template_filters
 from timeline.site.pages import plan_pages, render_pages
 from timeline.site.theme import explain_missing, load_catalogue, make_environment, theme_roots
+from timeline.site.urls import path_key
 from timeline.site.writer import check_output, write_site
 
 log = logging.getLogger(__name__)
@@ -126,7 +127,9 @@ def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None
     pages = plan_pages(timeline)
     files: dict[str, bytes | Path] = {}
     files.update(copied)
-    clashes = sorted(page.dest for page in pages if page.dest in files)
+    keys = {path_key(dest): dest for dest in files}  # one file where case is ignored
+    clashes = sorted(keys[path_key(page.dest)] for page in pages
+                     if path_key(page.dest) in keys)
     if clashes:
         raise UsageError(f"a copied file would overwrite a page: {', '.join(clashes[:5])}; "
                          "rename or move it in content/ or static/")

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from timeline.content.gate import printable, read_text
 from timeline.dates.model import DateError
 from timeline.dates.zones import resolve_zone
-from timeline.errors import ContentError, did_you_mean
+from timeline.errors import ContentError, UsageError, did_you_mean
 
 CONFIG_FILE = "timeline.toml"
 BOOLEANS = ("pretty_urls", "unsafe_html", "allow_active_files")
@@ -38,7 +40,10 @@ class Config:
         """Return a copy whose base_url is overridden (from the command line)."""
         if base_url is None:
             return self
-        return replace(self, base_url=_normalise_base_url(base_url))
+        try:
+            return replace(self, base_url=normalise_base_url(base_url, "--base-url"))
+        except ValueError as error:
+            raise UsageError(str(error)) from None
 
 
 def load_config(project: Path) -> Config:
@@ -78,11 +83,10 @@ def _validate(data: dict[str, Any], text: str) -> Config:
     if "timezone" in values:
         _check_zone(values["timezone"], _line_of("timezone", text))
     if "base_url" in values:
-        base = values["base_url"]
-        if not re.match(r"https?://[^/\s]+", base):
-            raise ContentError(CONFIG_FILE, _line_of("base_url", text),
-                               f"base_url must be an http(s) URL, not '{base}'")
-        values["base_url"] = _normalise_base_url(base)
+        try:
+            values["base_url"] = normalise_base_url(values["base_url"], "base_url")
+        except ValueError as error:
+            raise ContentError(CONFIG_FILE, _line_of("base_url", text), str(error)) from None
     return Config(**values)
 
 
@@ -93,8 +97,61 @@ def _check_zone(name: str, line: int) -> None:
         raise ContentError(CONFIG_FILE, line, str(error)) from None
 
 
-def _normalise_base_url(url: str) -> str:
-    return url.rstrip("/") + "/"
+_HOST_LABEL = r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?"
+_HOST = re.compile(rf"{_HOST_LABEL}(?:\.{_HOST_LABEL})*\.?")
+_PATH_SAFE = "/%:@!$&()*+,;=-._~"  # RFC 3986 pchar, less the quote that ends attributes
+
+
+def normalise_base_url(url: str, name: str) -> str:
+    """Return base_url parsed and written again, ending in '/'; raise ValueError if unusable.
+
+    It is pasted into every link of 404.html, the feed and the exports, so it
+    must be an absolute http(s) URL with a host and nothing a page could read
+    as markup or script: characters a URL path may not hold are percent-encoded,
+    and the rest (spaces, control characters, a query, a password) is refused.
+    """
+    shown = _shown(url)
+    if any(c.isspace() or not c.isprintable() for c in url):
+        raise ValueError(f"{name} must not contain spaces or control characters: {shown}")
+    split = urlsplit(url)
+    if split.scheme.lower() not in ("http", "https") or not split.netloc:
+        raise ValueError(f"{name} must be an absolute http(s) URL such as "
+                         f"https://example.org/timeline/, not {shown}")
+    if "?" in url or "#" in url:
+        raise ValueError(f"{name} must not have a query or a fragment ('?' or '#'): {shown}")
+    if "@" in split.netloc:
+        raise ValueError(f"{name} must not hold a user name or password: {shown}")
+    host = _host(split.hostname or "")
+    if host is None:
+        raise ValueError(f"{name} has no valid host name: {shown}")
+    try:
+        port = split.port
+    except ValueError:
+        raise ValueError(f"{name} has an invalid port: {shown}") from None
+    netloc = host if port is None else f"{host}:{port}"
+    path = quote(re.sub(r"%(?![0-9A-Fa-f]{2})", "%25", split.path), safe=_PATH_SAFE)
+    return urlunsplit((split.scheme.lower(), netloc, path.rstrip("/") + "/", "", ""))
+
+
+def _host(hostname: str) -> str | None:
+    """Return a host as written in a URL (IDNA for non-ASCII names), or None if invalid."""
+    try:
+        address = ipaddress.ip_address(hostname)
+    except ValueError:
+        pass
+    else:
+        return f"[{address}]" if address.version == 6 else str(address)
+    try:
+        ascii_host = hostname.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return None
+    return ascii_host if _HOST.fullmatch(ascii_host) else None
+
+
+def _shown(text: str) -> str:
+    """Quote a value for a message, control characters escaped."""
+    return "'" + "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                         for c in text) + "'"
 
 
 def _line_of(key: str, text: str) -> int:

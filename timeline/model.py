@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from timeline.config import Config
-from timeline.dates.model import EventDate
+from timeline.dates.model import DatePoint, EventDate
 
 
 @dataclass(frozen=True)
@@ -18,10 +18,10 @@ class Source:
     title: str
     publisher: str | None = None
     author: str | None = None
-    date: str | None = None
+    date: DatePoint | None = None  # when it was published, read at load
     url: str | None = None
     archive: str | None = None
-    accessed: str | None = None
+    accessed: DatePoint | None = None
     kind: str | None = None
     file: str | None = None  # site path of a copy kept with the timeline
     path: str = ""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,18 +19,12 @@ from timeline.dates.parse import parse_date, parse_event_date
 from timeline.dates.zones import resolve_zone
 from timeline.errors import ContentError, Report, did_you_mean
 from timeline.model import Event, Media, Note, Source
+from timeline.site.urls import SLUG, name_too_long, slug_of_path, slugify, tag_slug
 
 FIELDS = ("title", "date", "end", "slug", "timezone", "tags", "location", "summary",
           "draft", "note", "sources", "media", "updated")
 MEDIA_FIELDS = ("src", "alt", "caption", "credit")
 TEXT_FIELDS = ("title", "summary", "location", "note", "alt", "caption", "credit")
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-def slugify(text: str) -> str:
-    """Return a URL slug: ASCII lower-case letters, digits and single hyphens."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
 
 
 @dataclass
@@ -89,11 +81,6 @@ def _kind(value: Any) -> str:
     return names.get(type(value), "value")
 
 
-def slug_of_path(path: str) -> str:
-    """Return the default slug of an event file: its name, slugified."""
-    return slugify(path.rsplit("/", 1)[-1].removesuffix(".md"))
-
-
 def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Config,
                 renderer: Renderer, report: Report, project: Path | None = None,
                 unpublished: frozenset[str] = frozenset()) -> Event | None:
@@ -120,12 +107,13 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
     date = _date(fields, zone, config)
     updated = _updated(fields, zone, config)
     tags = fields.text_list("tags")
+    _check_tag_names(fields)
     location = fields.text("location")
     summary = fields.text("summary")
     draft = fields.flag("draft")
     note = fields.text("note")
     media = _media(fields, project)
-    listed = _listed_sources(fields, registry, slug or "event", project)
+    listed = _listed_sources(fields, registry, slug or "event", project, config.date_order)
     available = {**registry, **{s.id: s for s in listed}}
     _check_citations(file.path, [(c, c.line) for c in scan_citations(file.body, file.body_line)],
                      available, report)
@@ -167,12 +155,33 @@ def _slug(fields: _Fields) -> str | None:
         if not slug:
             fields.error(f"cannot make a slug from the file name '{stem}': add a 'slug' field")
             return None
+        too_long = name_too_long("slug", slug, slug)
+        if too_long:
+            fields.report.error(fields.file.path, 1,
+                                f"{too_long} by renaming the file or giving a 'slug'")
+            return None
         return slug
     if not SLUG.match(written):
         fields.error(f"invalid slug '{written}': use lower-case letters, digits and hyphens "
                      f"(e.g. '{slugify(written) or 'my-event'}')", "slug")
         return None
+    too_long = name_too_long("slug", written, written)
+    if too_long:
+        fields.error(too_long, "slug")
+        return None
     return written
+
+
+def _check_tag_names(fields: _Fields) -> None:
+    """Report tags whose page would need a file name too long for file systems."""
+    value = fields.file.meta.value.get("tags")
+    if not isinstance(value, list):
+        return
+    for index, name in enumerate(value):
+        if isinstance(name, str) and name.strip():
+            too_long = name_too_long("tag", name.strip(), tag_slug(name.strip()))
+            if too_long:
+                fields.error(too_long, "tags", index)
 
 
 def _zone(fields: _Fields, config: Config) -> str:
@@ -260,7 +269,7 @@ def _opt(value: Any) -> str | None:
 
 
 def _listed_sources(fields: _Fields, registry: Mapping[str, Source], slug: str,
-                    project: Path | None) -> list[Source]:
+                    project: Path | None, date_order: str | None) -> list[Source]:
     value = fields.file.meta.value.get("sources")
     if value is None:
         return []
@@ -285,7 +294,8 @@ def _listed_sources(fields: _Fields, registry: Mapping[str, Source], slug: str,
             try:
                 listed.append(parse_source(source_id or f"{slug}-{index + 1}", item,
                                            fields.file.meta, ("sources", index),
-                                           fields.file.path, project))
+                                           fields.file.path, project,
+                                           date_order=date_order))
             except ContentError as error:
                 fields.report.add(error)
         else:

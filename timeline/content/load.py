@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 
 from timeline.config import Config, load_config
-from timeline.content.event import parse_event, slug_of_path
+from timeline.content.event import parse_event
 from timeline.content.gate import (
     CONTENT_DIR,
     SourceFile,
@@ -18,7 +19,8 @@ from timeline.content.gate import (
 from timeline.content.markup import Renderer
 from timeline.content.sources import load_registry
 from timeline.errors import ContentError, Report, UsageError
-from timeline.model import Event, Timeline
+from timeline.model import Event, Source, Timeline
+from timeline.site.urls import path_key, slug_of_path, source_path
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +59,8 @@ def load_timeline(project: Path, *, drafts: bool = False, config: Config | None 
         report.error(CONTENT_DIR, 0, f"no '{CONTENT_DIR}/' folder in {project}: "
                      "put one Markdown file per event there")
         return Timeline(config, ()), report
-    registry = load_registry(project / CONTENT_DIR, CONTENT_DIR, report)
+    registry = load_registry(project / CONTENT_DIR, CONTENT_DIR, report,
+                             date_order=config.date_order)
     files = []
     for rel in find_event_files(project, report):
         try:
@@ -74,6 +77,7 @@ def load_timeline(project: Path, *, drafts: bool = False, config: Config | None 
         if event is not None and (drafts or not event.draft):
             events.append(event)
     _check_unique_slugs(events, {f.path: f for f in files}, report)
+    _check_unique_pages(registry, events, report)
     events.sort(key=Event.sort_key)
     return Timeline(config, tuple(events), registry), report
 
@@ -109,3 +113,30 @@ def _check_unique_slugs(events: list[Event], files: dict[str, SourceFile],
             report.error(event.path, line,
                          f"duplicate slug '{event.slug}': {other.path} has it too{hint}; "
                          "give one of them a different 'slug'")
+
+
+def _check_unique_pages(registry: Mapping[str, Source], events: list[Event],
+                        report: Report) -> None:
+    """Report sources whose pages would be one file on some file systems.
+
+    Ids that differ only in case (Smith, smith) or Unicode normalisation, and an
+    id whose hashed page name equals another id, would overwrite each other's
+    page; each side is reported at its own line, naming the other. (Event and
+    tag slugs are folded to one case and form already, and equal ones reported
+    or merged.)
+    """
+    by_key: dict[str, dict[str, Source]] = {}
+    for source in [*registry.values(), *(s for e in events for s in e.sources)]:
+        by_key.setdefault(path_key(source_path(source.id)), {}).setdefault(source.id, source)
+    for same in by_key.values():
+        if len(same) < 2:
+            continue
+        sides = sorted(same.values(), key=lambda s: (s.path, s.line))
+        paths = sorted({source_path(s.id) for s in sides})
+        where = (f"{' and '.join(paths)} are one file where names ignore case or accents "
+                 "(macOS, Windows)" if len(paths) > 1 else paths[0])
+        for source in sides:
+            others = ", ".join(f"source '{o.id}' ({o.path}:{o.line})"
+                               for o in sides if o is not source)
+            report.error(source.path, source.line, f"source '{source.id}' has the same page "
+                         f"as {others}: {where}; rename one of them")

@@ -11,8 +11,11 @@ from timeline.content.attachments import AttachmentError, attachment_path
 from timeline.content.citations import KEY
 from timeline.content.frontmatter import YamlDoc, load_yaml
 from timeline.content.gate import read_text
+from timeline.dates.model import DateError, DatePoint
+from timeline.dates.parse import parse_date
 from timeline.errors import ContentError, Report, did_you_mean
 from timeline.model import Source
+from timeline.site.urls import name_too_long, source_name
 
 REGISTRY = "sources.yaml"
 FIELDS = ("title", "publisher", "author", "date", "url", "archive", "accessed", "kind",
@@ -20,7 +23,11 @@ FIELDS = ("title", "publisher", "author", "date", "url", "archive", "accessed", 
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
-def load_registry(content: Path, rel_content: str, report: Report) -> dict[str, Source]:
+DATE_FIELDS = ("date", "accessed")
+
+
+def load_registry(content: Path, rel_content: str, report: Report, *,
+                  date_order: str | None = None) -> dict[str, Source]:
     """Return the registry's sources by id; problems go to report."""
     rel = f"{rel_content}/{REGISTRY}"
     if not os.path.lexists(content / REGISTRY):
@@ -39,7 +46,7 @@ def load_registry(content: Path, rel_content: str, report: Report) -> dict[str, 
     for source_id, entry in doc.value.items():
         try:
             sources[source_id] = parse_source(source_id, entry, doc, (source_id,), rel,
-                                              content.parent)
+                                              content.parent, date_order=date_order)
         except ContentError as error:
             report.add(error)  # keep the id known, so citing it is not a second error
             sources[source_id] = Source(id=source_id, title=source_id, path=rel,
@@ -48,8 +55,12 @@ def load_registry(content: Path, rel_content: str, report: Report) -> dict[str, 
 
 
 def parse_source(source_id: str, entry: Any, doc: YamlDoc, at: tuple[str | int, ...],
-                 path: str, project: Path | None = None) -> Source:
+                 path: str, project: Path | None = None, *,
+                 date_order: str | None = None) -> Source:
     """Return a checked Source from its YAML mapping, or raise ContentError.
+
+    `date` and `accessed` are read as dates here, so a bad one is an error at
+    its line, not text printed as it was written.
 
     `file` names a copy of the source kept with the timeline (a PDF, a text),
     relative to the file that declares it (path); it is published beside it.
@@ -58,10 +69,14 @@ def parse_source(source_id: str, entry: Any, doc: YamlDoc, at: tuple[str | int, 
     if not KEY.match(source_id):
         raise ContentError(path, line, f"invalid source id '{source_id}': use letters, digits, "
                            "'-' and '_' (it must be citable as [@id])")
+    too_long = name_too_long("source id", source_id, source_name(source_id))
+    if too_long:
+        raise ContentError(path, line, too_long)
     if not isinstance(entry, dict):
         raise ContentError(path, line, f"source '{source_id}' must be a mapping of fields "
                            "(title, publisher, url...)")
     values: dict[str, str] = {}
+    dates: dict[str, DatePoint] = {}
     for key, value in entry.items():
         key_line = doc.line(*at, key)
         if key == "id":
@@ -81,7 +96,16 @@ def parse_source(source_id: str, entry: Any, doc: YamlDoc, at: tuple[str | int, 
                 value = attachment_path("file", value.strip(), path, project, web=False)
             except AttachmentError as error:
                 raise ContentError(path, key_line, f"source '{source_id}': {error}") from None
+        if key in DATE_FIELDS:
+            try:
+                dates[key] = parse_date(value, date_order=date_order)
+            except DateError as error:
+                raise ContentError(path, key_line, f"source '{source_id}': {error}") from None
+            continue
         values[key] = value.strip()
     if not values.get("title"):
         raise ContentError(path, line, f"source '{source_id}' has no title")
-    return Source(id=source_id, path=path, line=line, **values)
+    return Source(id=source_id, title=values["title"], publisher=values.get("publisher"),
+                  author=values.get("author"), date=dates.get("date"), url=values.get("url"),
+                  archive=values.get("archive"), accessed=dates.get("accessed"),
+                  kind=values.get("kind"), file=values.get("file"), path=path, line=line)

@@ -46,6 +46,19 @@ def days_from_civil(year: int, month: int, day: int) -> int:
     return era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
 
 
+def civil_from_days(days: int) -> tuple[int, int, int]:
+    """Return (year, month, day) of a day counted from 1970-01-01 (any year)."""
+    days += 719468
+    era = days // 146097
+    doe = days - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = mp + 3 if mp < 10 else mp - 9
+    return yoe + era * 400 + (month <= 2), month, day
+
+
 def _year_text(year: int) -> str:
     """Format an astronomical year the ISO 8601 way: 2023, 0000, -0043."""
     return f"-{-year:04d}" if year < 0 else f"{year:04d}"

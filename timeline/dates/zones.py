@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from timeline.dates.model import DateError, offset_label, offset_text
+from timeline.dates.model import DateError, civil_from_days, offset_label, offset_text
 
 # Unambiguous zone abbreviations -> UTC offset in minutes.
 ZONE_ABBREVIATIONS: dict[str, int] = {
@@ -53,11 +53,39 @@ class Zone:
         name = local.tzname() or ""
         return offset, name if name.isalpha() and name != "LMT" else offset_label(offset)
 
+    def offset_at(self, seconds: int) -> int:
+        """Return the UTC offset in minutes at an instant (UTC seconds since 1970).
+
+        Instants beyond what datetime holds take the offset of the nearest one
+        it does hold: no zone changes its offset in the first or last days of
+        years 1-9999, and years outside them have no zone rules at all.
+        """
+        if self.fixed_offset is not None:
+            return self.fixed_offset
+        low, high = _FIRST_SAFE_INSTANT, _LAST_SAFE_INSTANT
+        moment = datetime.fromtimestamp(min(max(seconds, low), high), UTC)
+        delta = moment.astimezone(ZoneInfo(self.name)).utcoffset()
+        return int(delta.total_seconds() / 60) if delta is not None else 0
+
+    def local_time(self, seconds: int) -> tuple[int, int, int, int, int, int]:
+        """Return (year, month, day, hour, minute, second) in this zone at an instant.
+
+        Computed on integers, so that times at the ends of years 1-9999 do not
+        overflow when the zone moves them into year 0 or 10000.
+        """
+        local = seconds + self.offset_at(seconds) * 60
+        days, rest = divmod(local, 86400)
+        year, month, day = civil_from_days(days)
+        return year, month, day, rest // 3600, rest // 60 % 60, rest % 60
 
     def _check_exists(self, local: datetime) -> None:
         """Refuse a wall time skipped or repeated by a daylight-saving change."""
         wall = local.replace(tzinfo=None)
-        if local.astimezone(UTC).astimezone(local.tzinfo).replace(tzinfo=None) != wall:
+        try:
+            round_trip = local.astimezone(UTC).astimezone(local.tzinfo).replace(tzinfo=None)
+        except OverflowError:  # within hours of year 1 or 10000: no zone changes there
+            return
+        if round_trip != wall:
             raise DateError(f"{wall:%Y-%m-%d %H:%M} does not exist in {self.name} (the clocks "
                             "went forward): check the time, or give an offset")
         if local.utcoffset() != local.replace(fold=1).utcoffset():
@@ -72,6 +100,11 @@ class Zone:
         if self.fixed_offset is not None:
             return timezone(timedelta(minutes=self.fixed_offset), self.name)
         return ZoneInfo(self.name)
+
+
+# A day inside each end of datetime's range, as UTC seconds since 1970.
+_FIRST_SAFE_INSTANT = int(datetime(1, 1, 2, tzinfo=UTC).timestamp())
+_LAST_SAFE_INSTANT = int(datetime(9999, 12, 30, tzinfo=UTC).timestamp())
 
 
 def resolve_zone(name: str) -> Zone:

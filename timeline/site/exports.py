@@ -6,18 +6,18 @@ import html
 import json
 import re
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime
 from typing import Any
 
 from timeline.config import Config
 from timeline.dates.model import DatePoint, EventDate
-from timeline.dates.zones import resolve_zone
+from timeline.dates.zones import Zone, resolve_zone
 from timeline.model import Event, Source, Timeline
 from timeline.site.urls import absolute_url, event_path
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _json(data: Any) -> bytes:
@@ -37,7 +37,8 @@ def source_json(source: Source) -> dict[str, Any]:
     """Return the public fields of a source."""
     return {"id": source.id, "title": source.title, "publisher": source.publisher,
             "author": source.author, "url": source.url, "archive": source.archive,
-            "date": source.date, "kind": source.kind, "file": source.file}
+            "date": source.date.iso() if source.date else None, "kind": source.kind,
+            "file": source.file}
 
 
 def event_json(event: Event, pretty: bool = False) -> dict[str, Any]:
@@ -66,19 +67,14 @@ def events_json(timeline: Timeline) -> bytes:
     return _json([event_json(e, pretty) for e in timeline.events])
 
 
-def _tl_date(point: DatePoint, zone: tzinfo) -> dict[str, Any]:
+def _tl_date(point: DatePoint, zone: Zone) -> dict[str, Any]:
     """Return a TimelineJS date object; times are converted to the site's zone."""
     names = ("month", "day", "hour", "minute", "second")
     values = [getattr(point, name) for name in names]
+    year = point.year
     if point.hour is not None and point.offset is not None:
-        moment = datetime(point.year, point.month or 1, point.day or 1, point.hour,
-                          point.minute or 0, point.second or 0,
-                          tzinfo=timezone(timedelta(minutes=point.offset))).astimezone(zone)
-        values = [moment.month, moment.day, moment.hour, moment.minute,
-                  moment.second if point.second is not None else None]
-        year = moment.year
-    else:
-        year = point.year
+        year, *local = zone.local_time(point.start_key())
+        values = [*local[:4], local[4] if point.second is not None else None]
     out: dict[str, Any] = {"year": year if year > 0 else year - 1}
     out.update((name, value) for name, value in zip(names, values, strict=True)
                if value is not None)
@@ -91,31 +87,45 @@ def timelinejs_json(timeline: Timeline) -> bytes:
     TimelineJS reads date parts in the viewer's local time with no zone, so
     times are exported in the site's zone, and display_date says which. Its
     years have no year 0 (-44 is 44 BCE), so astronomical years are shifted.
+    Every field it (or another reader of the format) puts into a page as HTML
+    holds escaped text or the sanitised body: headline, text, caption,
+    credit, display_date and group. `alt` is set as a property, so stays text.
+    TimelineJS reads display_date and group as HTML, keeps their text, and then
+    puts that text into the page as HTML: those are escaped twice.
     """
     config = timeline.config
     site_zone = resolve_zone(config.timezone)
-    zone_name, zone = site_zone.name, site_zone.tzinfo()
+    zone_name, zone = site_zone.name, site_zone
     events = []
     for event in timeline.events:
         item: dict[str, Any] = {
             "start_date": _tl_date(event.date.start, zone),
-            "display_date": _display(event.date, zone_name),
-            "text": {"headline": event.title, "text": _standalone_html(event, config)},
+            "display_date": _twice_escaped(_display(event.date, zone_name)),
+            "text": {"headline": html.escape(event.title),
+                     "text": _standalone_html(event, config)},
             "unique_id": event.slug,
         }
         if event.date.end is not None:
             item["end_date"] = _tl_date(event.date.end, zone)
         if event.tags:
-            item["group"] = event.tags[0]
+            item["group"] = _twice_escaped(event.tags[0])
         if event.media is not None:
-            item["media"] = {"url": event.media.src, "caption": event.media.caption or "",
-                             "credit": event.media.credit or "", "alt": event.media.alt}
+            item["media"] = {"url": event.media.src,
+                             "caption": html.escape(event.media.caption or ""),
+                             "credit": html.escape(event.media.credit or ""),
+                             "alt": event.media.alt}
         events.append(item)
     config = timeline.config
     return _json({
-        "title": {"text": {"headline": config.title, "text": config.description}},
+        "title": {"text": {"headline": html.escape(config.title),
+                           "text": html.escape(config.description)}},
         "events": events,
     })
+
+
+def _twice_escaped(text: str) -> str:
+    """Return text for a field that TimelineJS reads as HTML and writes back as HTML."""
+    return html.escape(html.escape(text))
 
 
 def _standalone_html(event: Event, config: Config) -> str:
@@ -127,7 +137,7 @@ def _standalone_html(event: Event, config: Config) -> str:
     """
     page = (absolute_url(config.base_url, event_path(event.slug), pretty=config.pretty_urls)
             if config.base_url else event_path(event.slug))
-    return event.body_html.replace('href="#source-', f'href="{page}#source-') + \
+    return event.body_html.replace('href="#source-', f'href="{html.escape(page)}#source-') + \
         _sources_html(event)
 
 
@@ -167,7 +177,7 @@ def atom_feed(timeline: Timeline, source_date_epoch: int | None = None) -> bytes
         feed_updated = _utc_text(source_date_epoch) or "1970-01-01T00:00:00Z"
     else:
         feed_updated = max(stamps, default="1970-01-01T00:00:00Z")
-    feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": config.language})
+    feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": _clean_xml(config.language)})
     _sub(feed, "id", config.base_url)
     _sub(feed, "title", config.title)
     if config.description:
@@ -175,11 +185,11 @@ def atom_feed(timeline: Timeline, source_date_epoch: int | None = None) -> bytes
     _sub(feed, "updated", feed_updated)
     author = ET.SubElement(feed, "author")
     _sub(author, "name", config.author or config.title)
-    ET.SubElement(feed, "link", {"rel": "self", "href": config.base_url + "feed.xml",
+    ET.SubElement(feed, "link", {"rel": "self", "href": _clean_xml(config.base_url + "feed.xml"),
                                  "type": "application/atom+xml"})
     ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html",
-                                 "href": absolute_url(config.base_url, "index.html",
-                                                      pretty=pretty)})
+                                 "href": _clean_xml(absolute_url(config.base_url, "index.html",
+                                                                 pretty=pretty))})
     _sub(feed, "generator", "timeline")
     for event, stamp in reversed(entries):
         url = absolute_url(config.base_url, event_path(event.slug), pretty=pretty)
@@ -187,12 +197,13 @@ def atom_feed(timeline: Timeline, source_date_epoch: int | None = None) -> bytes
         _sub(entry, "id", url)
         _sub(entry, "title", event.title)
         _sub(entry, "updated", stamp or feed_updated)
-        ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": url})
+        ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html",
+                                      "href": _clean_xml(url)})
         for tag in event.tags:
             ET.SubElement(entry, "category", {"term": _clean_xml(tag)})
         if event.summary:
             _sub(entry, "summary", f"{event.date.label()}: {event.summary}")
-        content = ET.SubElement(entry, "content", {"type": "html", "xml:base": url})
+        content = ET.SubElement(entry, "content", {"type": "html", "xml:base": _clean_xml(url)})
         content.text = _clean_xml(_standalone_html(event, config))
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -223,5 +234,5 @@ def sitemap(timeline: Timeline, paths: list[str]) -> bytes:
         if path == "404.html":
             continue
         loc = ET.SubElement(ET.SubElement(urlset, "url"), "loc")
-        loc.text = absolute_url(config.base_url, path, pretty=config.pretty_urls)
+        loc.text = _clean_xml(absolute_url(config.base_url, path, pretty=config.pretty_urls))
     return ET.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"

@@ -6,8 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from timeline.dates.model import DateError, DatePoint, EventDate, year_label
-from timeline.dates.parse import parse_date
+from timeline.dates.model import DatePoint, EventDate, year_label
 from timeline.model import Note, Source
 from timeline.site.urls import event_path, source_path
 
@@ -59,14 +58,10 @@ def date_display(date: EventDate) -> DateDisplay:
                        date.approximate, date.uncertain)
 
 
-def source_date(text: str | None) -> TimePart | None:
-    """Return a source's date as a label with a `datetime` value, if it reads as a date."""
-    if not text:
+def source_date(point: DatePoint | None) -> TimePart | None:
+    """Return a source's date (read at load) as a label with a `datetime` value."""
+    if point is None:
         return None
-    try:
-        point = parse_date(text)
-    except DateError:
-        return TimePart(text, None)
     return TimePart(point.label(), point.html_datetime())
 
 

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
 
-from timeline.content.event import slugify
 from timeline.dates.model import MONTH_NAMES, year_label
 from timeline.model import Event, Source, Timeline
 from timeline.site.urls import (
@@ -20,6 +18,7 @@ from timeline.site.urls import (
     relative_url,
     source_path,
     tag_path,
+    tag_slug,
     year_path,
 )
 
@@ -189,12 +188,3 @@ def _url_maker(dest: str, base_url: str | None, pretty: bool) -> Callable[[str],
 
     return url
 
-
-def tag_slug(name: str) -> str:
-    """Return a tag's URL slug: ASCII where the name allows, else its own letters."""
-    letters = "".join(c for c in unicodedata.normalize("NFKD", name)
-                      if not unicodedata.combining(c))
-    if letters.isascii():
-        return slugify(name) or "tag"
-    return "-".join(re.findall(r"\w+", unicodedata.normalize("NFKC", name).casefold())) \
-        or "tag"

@@ -1,13 +1,67 @@
-"""Where each page lives in the site, and relative links between pages."""
+"""Every slug and path rule: where each page lives in the site, and links between pages."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from urllib.parse import quote
 
 INDEX = "index.html"
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A folder name of the site (a slug, a tag's slug, a source's) may hold this many bytes
+# of UTF-8: file systems refuse names over 255, and the site may be copied below others.
+MAX_NAME_BYTES = 100
 _PLAIN_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def slugify(text: str) -> str:
+    """Return a URL slug: ASCII lower-case letters, digits and single hyphens."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+def slug_of_path(path: str) -> str:
+    """Return the default slug of an event file: its name, slugified."""
+    return slugify(path.rsplit("/", 1)[-1].removesuffix(".md"))
+
+
+def tag_slug(name: str) -> str:
+    """Return a tag's URL slug: ASCII where the name allows, else its own letters."""
+    letters = "".join(c for c in unicodedata.normalize("NFKD", name)
+                      if not unicodedata.combining(c))
+    if letters.isascii():
+        return slugify(name) or "tag"
+    words = re.findall(r"\w+", unicodedata.normalize("NFKC", name).casefold())
+    return unicodedata.normalize("NFC", "-".join(words)) or "tag"
+
+
+def source_name(source_id: str) -> str:
+    """Return the folder name of a source's page.
+
+    Ids may hold `:/#?` and the like (Pandoc keys), which must not become folders
+    or break URLs: such ids get a readable part and a short hash of the id.
+    """
+    if _PLAIN_ID.match(source_id):
+        return source_id
+    readable = re.sub(r"[^A-Za-z0-9_-]+", "-", source_id).strip("-") or "source"
+    digest = hashlib.sha1(source_id.encode("utf-8")).hexdigest()[:8]
+    return f"{readable}-{digest}"
+
+
+def name_too_long(kind: str, written: str, name: str) -> str | None:
+    """Return why a folder name made from `written` is too long for file systems, or None."""
+    size = len(name.encode("utf-8"))
+    if size <= MAX_NAME_BYTES:
+        return None
+    shown = written if len(written) <= 40 else written[:40] + "…"
+    return (f"{kind} '{shown}' is too long: its page's folder name would be {size} bytes, "
+            f"at most {MAX_NAME_BYTES} (in UTF-8); shorten it")
+
+
+def path_key(path: str) -> str:
+    """Return what a site path is on a file system that ignores case and normalisation."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", path).casefold())
 
 
 def event_path(slug: str) -> str:
@@ -21,16 +75,8 @@ def tag_path(tag_slug: str) -> str:
 
 
 def source_path(source_id: str) -> str:
-    """Return the site path of a source page.
-
-    Ids may hold `:/#?` and the like (Pandoc keys), which must not become folders
-    or break URLs: such ids get a readable part and a short hash of the id.
-    """
-    if _PLAIN_ID.match(source_id):
-        return f"sources/{source_id}/{INDEX}"
-    readable = re.sub(r"[^A-Za-z0-9_-]+", "-", source_id).strip("-") or "source"
-    digest = hashlib.sha1(source_id.encode("utf-8")).hexdigest()[:8]
-    return f"sources/{readable}-{digest}/{INDEX}"
+    """Return the site path of a source page (see source_name)."""
+    return f"sources/{source_name(source_id)}/{INDEX}"
 
 
 def year_path(year: int) -> str:
