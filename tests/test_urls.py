@@ -160,7 +160,8 @@ def test_a_hashed_source_id_cannot_overwrite_a_plain_ones_page(
 def test_a_copied_file_may_not_overwrite_a_page_even_where_case_is_ignored(
         make_project: MakeProject, capsys: pytest.CaptureFixture[str]) -> None:
     project = make_project({"content/e.md": event(), "static/Index.html": "<p>mine</p>",
-                            "static/Events/e/index.html": "<p>mine</p>"})
+                            "static/Events/e/index.html": "<p>mine</p>",
+                            "timeline.toml": "allow_active_files = true\n"})
     assert main(["build", str(project)]) == 2
     assert capsys.readouterr().err == (
         "error: a copied file would overwrite a page: Events/e/index.html, Index.html; "
