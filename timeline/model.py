@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
 from timeline.config import Config
 from timeline.dates.model import DatePoint, EventDate
 
+K = TypeVar("K")
 
 @dataclass(frozen=True)
 class Source:
@@ -112,8 +114,10 @@ class Timeline:
         return _group(self.events, lambda e: [s.id for s in e.sources])
 
 
-def _group(events, keys_of) -> dict:  # type: ignore[no-untyped-def]
-    groups: dict = {}
+def _group(events: Iterable[Event], keys_of: Callable[[Event], Iterable[K]]
+           ) -> dict[K, tuple[Event, ...]]:
+    """Return the events under each of their keys, in the order given."""
+    groups: dict[K, list[Event]] = {}
     for event in events:
         for key in keys_of(event):
             groups.setdefault(key, []).append(event)

@@ -273,7 +273,7 @@ def _linear_link_processor(old: LinkInlineProcessor, md: markdown.Markdown) -> I
             found = index.get_text(data, start)
             return found if found is not None else super().getText(data, start)
 
-    return Linear(old.pattern, md)  # type: ignore[no-any-return]
+    return Linear(old.pattern, md)
 
 
 class _TimelineExtension(Extension):

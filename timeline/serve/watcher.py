@@ -71,7 +71,9 @@ class Watcher:
 
     def start(self) -> None:
         """Begin watching; changes from now on are reported."""
-        watches = [  # timeline.toml changes seldom: look at the top less often (less GIL)
+        watches: list[tuple[str, Callable[[], RustNotify | None],
+                            Callable[[set[tuple[int, str]]], None], threading.Event, int]] = [
+            # timeline.toml changes seldom: look at the top less often (less GIL)
             ("top", lambda: _notify([self.project], recursive=False), self._top_changes,
              threading.Event(), 5 * self.step_ms),
             ("tree", self._watch_tree, self._tree_changes, self._tree_changed, self.step_ms),

@@ -205,7 +205,7 @@ def atom_feed(timeline: Timeline, source_date_epoch: int | None = None) -> bytes
             _sub(entry, "summary", f"{event.date.label()}: {event.summary}")
         content = ET.SubElement(entry, "content", {"type": "html", "xml:base": _clean_xml(url)})
         content.text = _clean_xml(_standalone_html(event, config))
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+    return _xml_bytes(feed)
 
 
 def _sources_html(event: Event) -> str:
@@ -235,4 +235,10 @@ def sitemap(timeline: Timeline, paths: list[str]) -> bytes:
             continue
         loc = ET.SubElement(ET.SubElement(urlset, "url"), "loc")
         loc.text = _clean_xml(absolute_url(config.base_url, path, pretty=config.pretty_urls))
-    return ET.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"
+    return _xml_bytes(urlset)
+
+
+def _xml_bytes(root: ET.Element) -> bytes:
+    """Return an XML document in UTF-8 with its declaration, ending with a newline."""
+    text: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return text + b"\n"
