@@ -65,6 +65,10 @@ def _validate(data: dict[str, Any], text: str) -> Config:
     values: dict[str, Any] = {}
     for key, value in data.items():
         line = _line_of(key, text)
+        if key not in known and (isinstance(value, dict) or (
+                isinstance(value, list) and value and isinstance(value[0], dict))):
+            raise ContentError(CONFIG_FILE, line, f"unknown table [{key}]: timeline.toml has "
+                               "no tables; write each setting at the top, before any [table]")
         if key not in known:
             raise ContentError(CONFIG_FILE, line,
                                f"unknown setting '{key}'.{did_you_mean(key, set(known))}")
@@ -154,6 +158,27 @@ def _shown(text: str) -> str:
                          for c in text) + "'"
 
 
+_KEY = re.compile(r"""[ \t]*(?P<table>\[+)?[ \t]*"""
+                  r"""(?:"(?P<dq>[^"\\]*)"|'(?P<sq>[^']*)'|(?P<bare>[A-Za-z0-9_-]+))""")
+
+
 def _line_of(key: str, text: str) -> int:
-    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else 1
+    """Return the line of a top-level key or table header (bare, quoted or dotted)."""
+    return _key_lines(text).get(key, 1)
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Return the first line of each key, outside multi-line strings."""
+    found: dict[str, int] = {}
+    open_quote: str | None = None
+    for number, line in enumerate(text.split("\n"), 1):
+        if open_quote is None:
+            match = _KEY.match(line)
+            if match and (match.group("table") or "=" in line[match.end():]):
+                key = next(g for g in (match.group("dq"), match.group("sq"), match.group("bare"))
+                           if g is not None)
+                found.setdefault(key, number)
+        for fence in ('"""', "'''"):
+            if (open_quote in (None, fence)) and line.count(fence) % 2:
+                open_quote = None if open_quote == fence else fence
+    return found
