@@ -144,8 +144,9 @@ class DatePoint:
             (self.approximate, self.uncertain), "")
         if self.precision >= Precision.MINUTE and (symbol or in_interval):
             return replace(self, precision=Precision.DAY).iso() + symbol
-        if self.precision is Precision.MINUTE:  # EDTF times have seconds
-            return replace(self, precision=Precision.SECOND, second=0).iso()
+        if self.precision >= Precision.MINUTE:  # EDTF times have seconds, and UTC is Z
+            text = replace(self, precision=Precision.SECOND, second=self.second or 0).iso()
+            return text.removesuffix("+00:00") + ("Z" if text.endswith("+00:00") else "")
         return self.iso() + symbol
 
     def label(self) -> str:
@@ -292,7 +293,8 @@ def _compact_range(start: DatePoint, end: DatePoint) -> str | None:
     """Return a compact label for two unqualified dates of one date precision, else None."""
     if (start.precision != end.precision
             or start.precision not in (Precision.YEAR, Precision.MONTH, Precision.DAY)
-            or start.unspecified or end.unspecified or start.approximate or start.uncertain or end.approximate or end.uncertain):
+            or start.unspecified or end.unspecified
+            or start.approximate or start.uncertain or end.approximate or end.uncertain):
         return None
     if start == end:
         return start.label()
