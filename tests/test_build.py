@@ -76,7 +76,7 @@ def test_events_json_shape(make_project: MakeProject, tmp_path: Path) -> None:
     (item,) = json.loads((tmp_path / "out" / "events.json").read_text())
     assert item == {
         "slug": "caesar", "title": "Caesar", "url": "events/caesar/index.html",
-        "date": {"start": "-0043-03-15", "end": None}, "precision": "day",
+        "date": {"start": "-0043-03-15", "end": None}, "edtf": "-0043-03-15~", "precision": "day",
         "approximate": True, "uncertain": False, "display": "c. 15 March 44 BC",
         "tags": ["rome"], "location": "Rome", "summary": "Stabbed.",
         "sources": [{"id": "article", "title": "Example article", "publisher": "Example News",

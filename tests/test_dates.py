@@ -530,16 +530,17 @@ def test_html_datetime(text: str, value: str | None) -> None:
 
 def test_to_json_single() -> None:
     assert parse_event_date("c. 4 January 2023?").to_json() == {
-        "start": "2023-01-04", "end": None, "precision": "day", "approximate": True,
-        "uncertain": True, "display": "c. 4 January 2023?",
+        "start": "2023-01-04", "end": None, "edtf": "2023-01-04%", "precision": "day",
+        "approximate": True, "uncertain": True, "display": "c. 4 January 2023?",
     }
 
 
 def test_to_json_interval() -> None:
     data = parse_event_date("-0043-03~/-0043-04").to_json()
     assert data == {
-        "start": "-0043-03", "end": "-0043-04", "precision": "month", "approximate": True,
-        "uncertain": False, "display": "c. March 44 BC – April 44 BC",
+        "start": "-0043-03", "end": "-0043-04", "edtf": "-0043-03~/-0043-04",
+        "precision": "month", "approximate": True, "uncertain": False,
+        "display": "c. March 44 BC – April 44 BC",
     }
 
 

@@ -8,10 +8,12 @@ proleptic Gregorian one, computed here so that no year is out of range
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July",
                "August", "September", "October", "November", "December")
+
+SEASON_NAMES = ("Spring", "Summer", "Autumn", "Winter")  # EDTF 21-24, from March, June...
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -23,11 +25,21 @@ class DateError(ValueError):
 class Precision(enum.IntEnum):
     """How finely a date is known, ordered coarse to fine."""
 
-    YEAR = 1
-    MONTH = 2
-    DAY = 3
-    MINUTE = 4
-    SECOND = 5
+    CENTURY = 1  # 20XX: one year of 2000-2099
+    DECADE = 2  # 201X: the 2010s
+    YEAR = 3
+    SEASON = 4  # 2001-21: three months from March, June, September or December
+    MONTH = 5
+    DAY = 6
+    MINUTE = 7
+    SECOND = 8
+
+
+class Missing(enum.Enum):
+    """An interval end that is not a date: open (`..`, it goes on) or unknown (empty)."""
+
+    OPEN = ".."
+    UNKNOWN = ""
 
 
 def days_in_month(year: int, month: int) -> int:
@@ -60,13 +72,20 @@ def civil_from_days(days: int) -> tuple[int, int, int]:
 
 
 def _year_text(year: int) -> str:
-    """Format an astronomical year the ISO 8601 way: 2023, 0000, -0043."""
+    """Format an astronomical year the EDTF way: 2023, 0000, -0043, Y170000002."""
+    if abs(year) > 9999:
+        return f"Y{year}"
     return f"-{-year:04d}" if year < 0 else f"{year:04d}"
 
 
+def _number(value: int) -> str:
+    """Format a year number, grouping the digits from five on: 2023, 10,000."""
+    return f"{value:,}" if value >= 10000 else str(value)
+
+
 def year_label(year: int) -> str:
-    """Format an astronomical year for people: 2023, 33, 1 BC, 44 BC."""
-    return str(year) if year >= 1 else f"{1 - year} BC"
+    """Format an astronomical year for people: 2023, 33, 1 BC, 44 BC, 170,000,003 BC."""
+    return _number(year) if year >= 1 else f"{_number(1 - year)} BC"
 
 
 def offset_text(offset: int) -> str:
@@ -105,14 +124,26 @@ class DatePoint:
     zone_label: str | None = None
     approximate: bool = False
     uncertain: bool = False
+    unspecified: Precision | None = None  # the finest unit written as XX: 2004-XX is MONTH
 
     def iso(self) -> str:
-        """Return the ISO 8601 form at this precision, without qualifiers."""
+        """Return the ISO 8601/EDTF form at this precision, without qualifiers."""
+        if self.precision is Precision.CENTURY:
+            return f"{self.year // 100:02d}XX"
+        if self.precision is Precision.DECADE:
+            return f"{self.year // 10:03d}X"
         text = _year_text(self.year)
+        if self.precision is Precision.SEASON:
+            return f"{text}-{20 + (self.month or 3) // 3}"
+        unspecified = self.unspecified or Precision.YEAR
         if self.precision >= Precision.MONTH:
             text += f"-{self.month:02d}"
+        elif unspecified >= Precision.MONTH:
+            text += "-XX"
         if self.precision >= Precision.DAY:
             text += f"-{self.day:02d}"
+        elif unspecified >= Precision.DAY:
+            text += "-XX"
         if self.precision >= Precision.MINUTE:
             text += f"T{self.hour:02d}:{self.minute:02d}"
             if self.precision >= Precision.SECOND:
@@ -120,9 +151,26 @@ class DatePoint:
             text += offset_text(self.offset or 0)
         return text
 
+    def edtf(self, *, in_interval: bool = False) -> str:
+        """Return the EDTF form with its qualifier; EDTF has no qualified or interval times."""
+        symbol = {(True, True): "%", (True, False): "~", (False, True): "?"}.get(
+            (self.approximate, self.uncertain), "")
+        if self.precision >= Precision.MINUTE and (symbol or in_interval):
+            return replace(self, precision=Precision.DAY).iso() + symbol
+        if self.precision >= Precision.MINUTE:  # EDTF times have seconds, and UTC is Z
+            text = replace(self, precision=Precision.SECOND, second=self.second or 0).iso()
+            return text.removesuffix("+00:00") + ("Z" if text.endswith("+00:00") else "")
+        return self.iso() + symbol
+
     def label(self) -> str:
         """Return an English label such as '4 January 2023, 14:30 MSK' or 'c. 2560 BC'."""
+        if self.precision <= Precision.DECADE:
+            return _qualify(_span_label(self.year, self.precision), self.approximate,
+                            self.uncertain) + (", year unknown"
+                                               if self.precision is Precision.CENTURY else "")
         text = year_label(self.year)
+        if self.precision is Precision.SEASON:
+            text = f"{SEASON_NAMES[(self.month or 3) // 3 - 1]} {text}"
         if self.precision >= Precision.MONTH:
             text = f"{MONTH_NAMES[(self.month or 1) - 1]} {text}"
         if self.precision >= Precision.DAY:
@@ -132,7 +180,12 @@ class DatePoint:
             if self.precision >= Precision.SECOND:
                 text += f":{self.second:02d}"
             text += f" {self.zone_label or offset_label(self.offset or 0)}"
-        return _qualify(text, self.approximate, self.uncertain)
+        text = _qualify(text, self.approximate, self.uncertain)
+        if self.unspecified is Precision.MONTH:
+            return f"{text}, month unknown"
+        if self.unspecified is Precision.DAY:
+            return f"{text}, {'day' if self.month else 'month and day'} unknown"
+        return text
 
     def _local_seconds(self) -> int:
         """Return the period's start as local seconds since 1970-01-01."""
@@ -147,25 +200,38 @@ class DatePoint:
     def end_key(self, default_offset: int = 0) -> int:
         """Return the first instant after the period in UTC seconds since 1970."""
         start = self.start_key(default_offset)
-        if self.precision is Precision.YEAR:
-            return start + 86400 * (days_from_civil(self.year + 1, 1, 1)
-                                    - days_from_civil(self.year, 1, 1))
-        if self.precision is Precision.MONTH:
-            return start + 86400 * days_in_month(self.year, self.month or 1)
+        if self.precision <= Precision.MONTH:
+            years = {Precision.CENTURY: 100, Precision.DECADE: 10, Precision.YEAR: 1}
+            months = {Precision.SEASON: 3, Precision.MONTH: 1}
+            month = (self.month or 1) - 1 + months.get(self.precision, 0)
+            year = self.year + years.get(self.precision, 0) + month // 12
+            return start + 86400 * (days_from_civil(year, month % 12 + 1, 1)
+                                    - days_from_civil(self.year, self.month or 1, 1))
         return start + {Precision.DAY: 86400, Precision.MINUTE: 60}.get(self.precision, 1)
 
     def html_datetime(self) -> str | None:
-        """Return a value for HTML <time datetime>, or None for years before 1 AD."""
-        return self.iso() if self.year >= 1 else None
+        """Return a value for HTML <time datetime>; None before 1 AD and for spans HTML lacks."""
+        if self.year < 1 or self.precision in (Precision.CENTURY, Precision.DECADE,
+                                               Precision.SEASON):
+            return None
+        return self.iso().removeprefix("Y").replace("-XX", "")
 
 
 @dataclass(frozen=True)
 class EventDate:
     """When an event happened: one date point or an interval."""
 
-    start: DatePoint
+    start: DatePoint  # with a missing start (../B, /B), the one date known: B
     end: DatePoint | None = None
     tz_offset: int = 0
+    missing_start: Missing | None = None
+    missing_end: Missing | None = None
+
+    @property
+    def is_interval(self) -> bool:
+        """Tell whether this is an interval, with both ends or one missing."""
+        return self.end is not None or self.missing_start is not None \
+            or self.missing_end is not None
 
     @property
     def precision(self) -> Precision:
@@ -183,11 +249,31 @@ class EventDate:
         return self.start.uncertain or (self.end is not None and self.end.uncertain)
 
     def sort_key(self) -> tuple[int, int]:
-        """Return (start instant in UTC seconds, precision): coarser sorts first on ties."""
-        return self.start.start_key(self.tz_offset), int(self.start.precision)
+        """Return (start instant in UTC seconds, precision): coarser sorts first on ties.
+
+        An interval without a start sorts at its end, before the dates that begin there.
+        """
+        precision = 0 if self.missing_start is not None else int(self.start.precision)
+        return self.start.start_key(self.tz_offset), precision
+
+    def edtf(self) -> str:
+        """Return the date in EDTF: 2004-06~, 1985/.., ../1985-04-12, 201X, -0043-03-15."""
+        if self.missing_start is not None:
+            return f"{self.missing_start.value}/{self.start.edtf(in_interval=True)}"
+        if self.missing_end is not None:
+            return f"{self.start.edtf(in_interval=True)}/{self.missing_end.value}"
+        if self.end is not None:
+            return f"{self.start.edtf(in_interval=True)}/{self.end.edtf(in_interval=True)}"
+        return self.start.edtf()
 
     def label(self) -> str:
         """Return a label: the start's, or 'start – end' (compact when both share a year)."""
+        if self.missing_start is not None:
+            unknown = ", start unknown" if self.missing_start is Missing.UNKNOWN else ""
+            return f"until {self.start.label()}{unknown}"
+        if self.missing_end is not None:
+            known = ", end unknown" if self.missing_end is Missing.UNKNOWN else " on"
+            return f"from {self.start.label()}{known}"
         if self.end is None:
             return self.start.label()
         compact = _compact_range(self.start, self.end)
@@ -195,9 +281,12 @@ class EventDate:
 
     def to_json(self) -> dict[str, object]:
         """Return a JSON-ready dict of this date."""
+        known = self.start.iso()
         return {
-            "start": self.start.iso(),
-            "end": self.end.iso() if self.end is not None else None,
+            "start": None if self.missing_start is not None else known,
+            "end": known if self.missing_start is not None else (
+                self.end.iso() if self.end is not None else None),
+            "edtf": self.edtf(),
             "precision": self.precision.name.lower(),
             "approximate": self.approximate,
             "uncertain": self.uncertain,
@@ -205,18 +294,28 @@ class EventDate:
         }
 
 
+def _span_label(year: int, precision: Precision) -> str:
+    """Label a decade (2010s) or a century of years (2000–2099) that starts at `year`."""
+    length = 10 if precision is Precision.DECADE else 100
+    if year == 0:
+        return f"1 BC – AD {length - 1}"
+    return f"{year}s" if precision is Precision.DECADE else f"{year}–{year + length - 1}"
+
+
 def _compact_range(start: DatePoint, end: DatePoint) -> str | None:
     """Return a compact label for two unqualified dates of one date precision, else None."""
-    if (start.precision != end.precision or start.precision > Precision.DAY
+    if (start.precision != end.precision
+            or start.precision not in (Precision.YEAR, Precision.MONTH, Precision.DAY)
+            or start.unspecified or end.unspecified
             or start.approximate or start.uncertain or end.approximate or end.uncertain):
         return None
     if start == end:
         return start.label()
     if start.precision is Precision.YEAR:
         if start.year >= 1 and end.year >= 1:
-            return f"{start.year}–{end.year}"
+            return f"{_number(start.year)}–{_number(end.year)}"
         if start.year < 1 and end.year < 1:
-            return f"{1 - start.year}–{1 - end.year} BC"
+            return f"{_number(1 - start.year)}–{_number(1 - end.year)} BC"
         return None
     if start.year != end.year:
         return None

@@ -26,6 +26,7 @@ from timeline.dates.model import (
     DateError,
     DatePoint,
     EventDate,
+    Missing,
     Precision,
     days_in_month,
     offset_label,
@@ -35,10 +36,14 @@ from timeline.dates.model import (
 from timeline.dates.zones import Zone, parse_offset, resolve_zone
 
 _ISO_TIME = (r"(?P<hour>\d{HOUR}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
-             r"(?:\s*(?P<offset>Z|[+-]\d{2}:?\d{2})|\s+(?P<zone>[A-Za-z][\w/+-]*))?")
-_ISO = re.compile(r"(?P<year>-?\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2})(?:[T ]"
+             r"(?:\s*(?P<offset>Z|[+-]\d{2}(?::?\d{2})?)|\s+(?P<zone>[A-Za-z][\w/+-]*))?")
+# EDTF levels 0 and 1: 2023, -0043, Y170000002, 201X, 20XX, 2004-XX, 2001-21 (a season).
+_ISO = re.compile(r"(?:(?P<year>-?\d{4})|Y(?P<long>-?[1-9]\d{4,})|(?P<span>\d{2}(?:\dX|XX)))"
+                  r"(?:-(?P<month>\d{2}|XX)(?:-(?P<day>\d{2}|XX)(?:[T ]"
                   + _ISO_TIME.replace("HOUR", "2") + r")?)?)?")
 _ISO_LIKE = re.compile(r"-?\d+(?:-|$)")
+_LONG_LIKE = re.compile(r"Y-?\d+(?:-.*)?", re.IGNORECASE)
+_SEASONS = range(21, 25)
 _NUMERIC = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d+)"
                       r"(?P<rest>.*)")
 _NUMERIC_TIME = re.compile(r"(?:T|,?\s+)" + _ISO_TIME.replace("HOUR", "1,2"))
@@ -69,6 +74,8 @@ class _Fields:
     offset: str | None = None
     zone: str | None = None
     in_words: bool = False  # a human or numeric form, where years must be AD
+    span: Precision | None = None  # 201X is a DECADE, 20XX a CENTURY
+    unspecified: Precision | None = None  # 2004-XX: MONTH; 1985-04-XX, 1985-XX-XX: DAY
 
 
 def _int(text: str | None) -> int | None:
@@ -90,7 +97,24 @@ def _parse_iso(text: str, raw: str) -> _Fields | None:
     if match["year"] == "-0000":
         raise DateError(f"invalid date '{raw}': -0000 is not a year (EDTF has no negative "
                         f"zero): write {text[1:]} for 1 BC")
-    return _with_time(_Fields(int(match["year"]), _int(match["month"]), _int(match["day"])), match)
+    if match["span"] is not None or match["long"] is not None:
+        if match["month"] is not None:
+            raise DateError(f"invalid date '{raw}': a year with X digits or a Y prefix stands "
+                            f"alone (months and days with them are EDTF level 2, not supported)")
+        if match["long"] is not None:
+            return _Fields(int(match["long"]))
+        span = match["span"]
+        return _Fields(int(span.replace("X", "0")),
+                       span=Precision.CENTURY if span.endswith("XX") else Precision.DECADE)
+    month_x, day_x = match["month"] == "XX", match["day"] == "XX"
+    if month_x and match["day"] is not None and not day_x:
+        raise DateError(f"invalid date '{raw}': a day needs a month: write "
+                        f"{match['year']}-XX-XX when both are unknown")
+    fields = _Fields(int(match["year"]), None if month_x else _int(match["month"]),
+                     None if day_x else _int(match["day"]),
+                     unspecified=Precision.DAY if day_x else (
+                         Precision.MONTH if month_x else None))
+    return _with_time(fields, match)
 
 
 def _parse_numeric(text: str, raw: str, date_order: str | None) -> _Fields | None:
@@ -133,6 +157,10 @@ def _swap_year(text: str, raw: str) -> tuple[str, int | None]:
 
 def _parse_human(text: str, raw: str) -> _Fields:
     """Read forms with a month name (4 January 2023, 14:30 MSK) via dateutil, behind checks."""
+    if _LONG_LIKE.fullmatch(text):
+        raise DateError(f"invalid date '{raw}': Y is for years of five digits or more, with no "
+                        f"leading zero and no month: Y12345, Y-170000002 (write shorter years "
+                        f"as 2023 or -0043)")
     if _ISO_LIKE.match(text):
         raise DateError(f"invalid date '{raw}': expected YYYY, YYYY-MM, YYYY-MM-DD or "
                         f"YYYY-MM-DDThh:mm[:ss] with a 4-digit year (-0043 is 44 BC)")
@@ -191,6 +219,14 @@ def _build(raw: str, f: _Fields, default: Zone, approximate: bool, uncertain: bo
     def fail(reason: str) -> DateError:
         return DateError(f"invalid date '{raw}': {reason}")
 
+    if f.span is not None:
+        return DatePoint(f.year, precision=f.span, approximate=approximate, uncertain=uncertain)
+    if f.month is not None and 21 <= f.month <= 41 and f.day is None and not f.in_words:
+        if f.month not in _SEASONS:
+            raise fail("seasons 25-41 (hemispheres, quarters, halves) are EDTF level 2 and "
+                       "not supported: use 21 (spring), 22 (summer), 23 (autumn), 24 (winter)")
+        return DatePoint(f.year, (f.month - 20) * 3, precision=Precision.SEASON,
+                         approximate=approximate, uncertain=uncertain)
     if f.month is not None and not 1 <= f.month <= 12:
         raise fail("month must be 1-12")
     if f.day is not None and f.month is not None:
@@ -204,13 +240,14 @@ def _build(raw: str, f: _Fields, default: Zone, approximate: bool, uncertain: bo
         precision = Precision.DAY if f.day is not None else (
             Precision.MONTH if f.month is not None else Precision.YEAR)
         return DatePoint(f.year, f.month, f.day, precision=precision,
-                         approximate=approximate, uncertain=uncertain)
+                         approximate=approximate, uncertain=uncertain,
+                         unspecified=f.unspecified)
     if not 1 <= f.year <= 9999:
         raise fail("times can only be given for years 1-9999")
     if f.hour > 23 or f.minute > 59 or (f.second or 0) > 59:
         raise fail("hour must be 0-23, minutes and seconds 0-59")
-    if f.offset is not None:
-        offset = parse_offset(f.offset, raw)
+    if f.offset is not None:  # -04 is -04:00
+        offset = parse_offset(f.offset + "00" if len(f.offset) == 3 else f.offset, raw)
         zone_label = offset_label(offset)
     else:
         try:
@@ -274,17 +311,32 @@ def _split_interval(text: str) -> list[str]:
     return [text]
 
 
+def _missing(part: str) -> Missing | None:
+    """Return how an interval end that is not a date is written: '..' open, '' unknown."""
+    part = part.strip()
+    return Missing(part) if part in ("..", "") else None
+
+
 def parse_event_date(date: str, end: str | None = None, *, zone: str = "UTC",
                      date_order: str | None = None) -> EventDate:
-    """Read an event's date: a single date, an 'A/B' interval, or `date` plus `end`."""
+    """Read an event's date: a single date, an 'A/B' interval (A or B may be '..' or
+    missing), or `date` plus `end`."""
     parts = _split_interval(date)
+    missing_start = missing_end = None
     if len(parts) == 2:
         if end is not None:
             raise DateError("give the end either as an interval or as `end`, not both")
+        missing_start, missing_end = _missing(parts[0]), _missing(parts[1])
+        if missing_start is not None and missing_end is not None:
+            raise DateError(f"invalid date '{date}': an interval needs a start or an end date")
         date, end = parts
+        if missing_start is not None:
+            date, end = end, None
+        elif missing_end is not None:
+            end = None
     start = parse_date(date, zone=zone, date_order=date_order)
     stop = parse_date(end, zone=zone, date_order=date_order) if end is not None else None
     tz_offset, _ = resolve_zone(zone).at(start.year, start.month or 1, start.day or 1)
     if stop is not None and stop.end_key(tz_offset) <= start.start_key(tz_offset):
         raise DateError(f"end {stop.iso()} is before start {start.iso()}")
-    return EventDate(start, stop, tz_offset)
+    return EventDate(start, stop, tz_offset, missing_start, missing_end)

@@ -49,6 +49,7 @@ def event_json(event: Event, pretty: bool = False) -> dict[str, Any]:
         "title": event.title,
         "url": _url(event.slug, pretty),
         "date": {"start": date["start"], "end": date["end"]},
+        "edtf": date["edtf"],
         "precision": date["precision"],
         "approximate": date["approximate"],
         "uncertain": date["uncertain"],

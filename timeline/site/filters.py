@@ -28,6 +28,8 @@ class DateDisplay:
     separator: str
     approximate: bool
     uncertain: bool
+    before: str = ""  # 'until ' or 'from ' when an interval end is open or unknown
+    after: str = ""  # ' on', ', end unknown', ', start unknown'
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,9 @@ def date_display(date: EventDate) -> DateDisplay:
     """Return the parts of a date label, the start shortened as in '5–7 January 2023'."""
     start, end = date.start, date.end
     first = TimePart(start.label(), start.html_datetime())
+    if date.missing_start is not None or date.missing_end is not None:
+        before, after = date.label().split(first.text, 1)
+        return DateDisplay(first, None, "", date.approximate, date.uncertain, before, after)
     if end is None or end == start:
         return DateDisplay(first, None, "", date.approximate, date.uncertain)
     last = TimePart(end.label(), end.html_datetime())
@@ -90,7 +95,7 @@ def template_filters() -> dict[str, Callable[..., Any]]:
         "event_path": lambda e: event_path(e.slug),
         "year_label": year_label,
         "html_datetime": lambda p: p.html_datetime() if isinstance(p, DatePoint) else None,
-        "is_interval": lambda d: isinstance(d, EventDate) and d.end is not None,
+        "is_interval": lambda d: isinstance(d, EventDate) and d.is_interval,
         "date_display": date_display,
         "source_date": source_date,
         "source_path": lambda s: source_path(s.id if isinstance(s, Source) else s),
