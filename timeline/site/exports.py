@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 from timeline.config import Config
-from timeline.dates.model import DatePoint, EventDate
+from timeline.dates.model import DatePoint, EventDate, days_in_month
 from timeline.dates.zones import resolve_zone
 from timeline.model import Event, Source, Timeline
 from timeline.site.urls import absolute_url, event_path
@@ -82,6 +82,10 @@ def _tl_date(point: DatePoint, zone: tzinfo) -> dict[str, Any]:
     out: dict[str, Any] = {"year": year if year > 0 else year - 1}
     out.update((name, value) for name, value in zip(names, values, strict=True)
                if value is not None)
+    if year < 1 and (point.month, point.day) == (2, 29) and days_in_month(year - 1, 2) == 28:
+        # TimelineJS makes a JS Date of year -45 for 45 BC, and JS's -45 (46 BC) has no
+        # 29 February: the date moves to 1 March unless it brings its own label.
+        out["display_date"] = point.label()
     return out
 
 
@@ -89,17 +93,18 @@ def timelinejs_json(timeline: Timeline) -> bytes:
     """Return timeline.json in TimelineJS3's format.
 
     TimelineJS reads date parts in the viewer's local time with no zone, so
-    times are exported in the site's zone, and display_date says which. Its
-    years have no year 0 (-44 is 44 BCE), so astronomical years are shifted.
+    times are exported in the site's zone to place events; display_date is the
+    event's own label, which names its zone. Its years have no year 0 (-44 is
+    44 BCE), so astronomical years are shifted.
     """
     config = timeline.config
     site_zone = resolve_zone(config.timezone)
-    zone_name, zone = site_zone.name, site_zone.tzinfo()
+    zone = site_zone.tzinfo()
     events = []
     for event in timeline.events:
         item: dict[str, Any] = {
             "start_date": _tl_date(event.date.start, zone),
-            "display_date": _display(event.date, zone_name),
+            "display_date": _display(event.date),
             "text": {"headline": event.title, "text": _standalone_html(event, config)},
             "unique_id": event.slug,
         }
@@ -131,11 +136,9 @@ def _standalone_html(event: Event, config: Config) -> str:
         _sources_html(event)
 
 
-def _display(date: EventDate, zone_name: str) -> str:
-    label = date.label()
-    if date.start.hour is not None:
-        return f"{label} (times in {zone_name})"
-    return label
+def _display(date: EventDate) -> str:
+    """Return the event's own label: its zone is named, and the date parts only place it."""
+    return date.label()
 
 
 def _utc_text(seconds: int) -> str | None:
