@@ -32,6 +32,14 @@ tags: [rome]
 Caesar is stabbed in the Senate house [@article-2023-01-05].
 """
 
+LEAP_DAY = """\
+---
+title: "A leap day of 45 BC"
+date: "-0044-02-29"
+---
+The first leap day of the Julian calendar's first year [@article-2023-01-05].
+"""
+
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
@@ -271,6 +279,7 @@ def bc_site(tmp_path_factory: pytest.TempPathFactory, timelinejs: Path) -> Itera
     project = root / "project"
     shutil.copytree(REPO / "content", project / "content")
     (project / "content" / "caesar.md").write_text(CAESAR, encoding="utf-8")
+    (project / "content" / "leap-day.md").write_text(LEAP_DAY, encoding="utf-8")
     www = root / "www"
     build(project, www / "site")
     (www / "tl").symlink_to(timelinejs, target_is_directory=True)
@@ -296,7 +305,7 @@ def test_timelinejs_shows_every_event_including_44_bc(
     caesar = next(e for e in data["events"] if e["unique_id"] == "caesar")
     assert caesar["start_date"] == {"year": -44, "month": 3, "day": 15}
     headlines = [html.unescape(e["text"]["headline"]) for e in data["events"]]  # HTML there
-    assert len(headlines) == len(list((REPO / "content").glob("*.md"))) + 1
+    assert len(headlines) == len(list((REPO / "content").glob("*.md"))) + 2
 
     for embed in ("#as-built", "#own-dates"):
         slides = page.locator(f"{embed} .tl-slide:not(.tl-slide-titleslide)")
@@ -309,6 +318,20 @@ def test_timelinejs_shows_every_event_including_44_bc(
     own = page.locator("#own-dates #own-caesar .tl-headline-date").text_content() or ""
     assert "44" in own and ("BCE" in own or "BC" in own), own
     assert "45" not in own, "TimelineJS counts no year 0: year -44 is 44 BCE"
+
+
+def test_timelinejs_shows_a_bc_leap_day_as_29_february_45_bc(
+        bc_site: str, page: Page, problems: Problems) -> None:
+    page.goto(bc_site + "embed.html")
+    assert page.evaluate("window.done") is True
+    assert_no_problems(problems)
+    # TimelineJS builds new Date(year, month - 1, day); JavaScript's year -45 is
+    # astronomical (46 BC, a common year), so 29 February would roll to 1 March.
+    assert page.evaluate("[new Date(-45, 1, 29).getMonth(), new Date(-45, 1, 29).getDate()]") \
+        == [2, 1]
+    for selector in ("#as-built #leap-day", "#own-dates #own-leap-day"):
+        shown = page.locator(f"{selector} .tl-headline-date").text_content() or ""
+        assert shown == "29 February 45 BC", selector
 
 
 # --- Screenshots -------------------------------------------------------------------------

@@ -94,11 +94,9 @@ def test_minute_precision_has_no_seconds() -> None:
 
 
 @pytest.mark.parametrize(("abbreviation", "offset"), [
-    ("UTC", 0), ("GMT", 0), ("WET", 0), ("WEST", 60), ("BST", 60), ("CET", 60), ("CEST", 120),
-    ("EET", 120), ("EEST", 180), ("MSK", 180), ("SAMT", 240), ("EST", -300), ("EDT", -240),
-    ("CST", -360), ("CDT", -300), ("MST", -420), ("MDT", -360), ("PST", -480), ("PDT", -420),
-    ("JST", 540), ("KST", 540), ("HKT", 480), ("SGT", 480), ("AEST", 600), ("AEDT", 660),
-    ("NZST", 720), ("NZDT", 780),
+    ("UTC", 0), ("GMT", 0), ("WET", 0), ("CET", 60), ("EET", 120), ("MSK", 180),
+    ("EST", -300), ("MST", -420), ("JST", 540), ("KST", 540), ("HKT", 480), ("AEDT", 660),
+    ("NZDT", 780), ("AST", -240), ("HST", -600), ("AKST", -540),
 ])
 def test_zone_abbreviations(abbreviation: str, offset: int) -> None:
     point = parse_date(f"2023-01-04 15:00 {abbreviation}")
@@ -106,6 +104,15 @@ def test_zone_abbreviations(abbreviation: str, offset: int) -> None:
     assert point.zone_label == abbreviation
     assert point.label() == f"4 January 2023, 15:00 {abbreviation}"
     assert point.start_key() == utc_seconds(2023, 1, 4, 15, offset=offset)
+
+
+@pytest.mark.parametrize(("abbreviation", "offset"), [
+    ("WEST", 60), ("BST", 60), ("CEST", 120), ("EEST", 180), ("EDT", -240), ("MDT", -360),
+    ("PDT", -420), ("AEST", 600), ("NZST", 720),
+])
+def test_summer_and_southern_winter_abbreviations(abbreviation: str, offset: int) -> None:
+    point = parse_date(f"2023-07-04 15:00 {abbreviation}")
+    assert (point.offset, point.label()) == (offset, f"4 July 2023, 15:00 {abbreviation}")
 
 
 def test_z_as_zone_is_labelled_utc() -> None:
@@ -319,7 +326,7 @@ def test_date_only_points_have_no_zone() -> None:
     ("4 January 2023 14:30 XYZT", "unknown time zone 'XYZT'"),
     ("2023-01-04T14:30 Mars/Olympus", "unknown time zone 'Mars/Olympus'"),
     ("2023-01-04 14:30 IST", "'IST' is ambiguous"),
-    ("4 January 2023, 14:30 AST", "'AST' is ambiguous"),
+    ("4 January 2023, 14:30 CST", "'CST' is ambiguous"),
 ])
 def test_bad_written_zone(text: str, reason: str) -> None:
     with pytest.raises(DateError, match=reason) as error:
@@ -341,7 +348,7 @@ def test_ambiguous_default_zone() -> None:
 
 @pytest.mark.parametrize(("name", "zone"), [
     ("UTC", Zone("UTC", 0)), ("utc", Zone("UTC", 0)), ("Z", Zone("UTC", 0)),
-    ("MSK", Zone("MSK", 180)), ("Europe/Moscow", Zone("Europe/Moscow")),
+    ("MSK", Zone("MSK", abbreviation=True)), ("Europe/Moscow", Zone("Europe/Moscow")),
     ("+03:00", Zone("UTC+03:00", 180)), ("UTC-0500", Zone("UTC-05:00", -300)),
     ("+00:00", Zone("UTC", 0)),
 ])

@@ -167,7 +167,9 @@ def _row_input(cell: str) -> tuple[list[str], list[str], list[str]]:
 
 
 def _comment_free(cell: str) -> str:
-    return re.sub(r"\s*\([^()]*(\([^()]*\)[^()]*)*\)$", "", cell).strip()
+    """Drop a trailing '(note)', but not a label's own offset, '14:30 CST (UTC+08:00)'."""
+    return re.sub(r"\s*\((?!UTC[+-]\d\d:\d\d\)$)[^()]*(\([^()]*\)[^()]*)*\)$", "",
+                  cell).strip()
 
 
 def _event_file(title: str, date: str | None, front: list[str]) -> str:

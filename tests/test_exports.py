@@ -49,12 +49,35 @@ def test_timelinejs_dates_are_split_and_bc_years_have_no_year_zero(site: Path) -
     assert data["title"]["text"]["headline"] == "T &amp; &lt;co&gt;"  # HTML, as TimelineJS reads it
 
 
-def test_timelinejs_times_are_in_the_site_zone_and_say_so(site: Path) -> None:
+def test_timelinejs_times_are_placed_in_the_site_zone_and_labelled_in_their_own(
+        site: Path) -> None:
     events = {e["unique_id"]: e for e in json.loads((site / "timeline.json").read_text())["events"]}
     assert events["utc"]["start_date"] == {"year": 2023, "month": 1, "day": 1, "hour": 1,
                                            "minute": 30}
-    assert events["utc"]["display_date"].endswith("(times in Europe/Moscow)")
+    # the label names its own zone; a note about the site zone would contradict it
+    assert events["utc"]["display_date"] == "31 December 2022, 22:30 UTC"
     assert events["strike"]["start_date"]["hour"] == 0
+
+
+def test_timelinejs_labels_a_time_in_its_own_zone_and_bc_leap_days_itself(
+        make_project: MakeProject, tmp_path: Path) -> None:
+    project = make_project({
+        "timeline.toml": 'title = "T"\ntimezone = "Europe/Moscow"\n',
+        "content/est.md": event("EST", '"2023-01-04 07:00 EST"'),
+        "content/leap.md": event("Leap day", '"-0044-02-29"'),
+        "content/caesar.md": event("Caesar", '"-0043-03-15"'),
+    })
+    build(project, tmp_path / "site", environ={})
+    data = json.loads((tmp_path / "site" / "timeline.json").read_text(encoding="utf-8"))
+    events = {e["text"]["headline"]: e for e in data["events"]}
+    # placed at 15:00 Moscow time; the label says what was written, and names its zone
+    assert events["EST"]["start_date"] == {"year": 2023, "month": 1, "day": 4, "hour": 15,
+                                           "minute": 0}
+    assert events["EST"]["display_date"] == "4 January 2023, 07:00 EST"
+    # TimelineJS's year -45 is JavaScript's astronomical -45 (46 BC): it has no 29 February
+    assert events["Leap day"]["start_date"] == {"year": -45, "month": 2, "day": 29,
+                                                "display_date": "29 February 45 BC"}
+    assert events["Caesar"]["start_date"] == {"year": -44, "month": 3, "day": 15}
 
 
 def test_atom_feed_has_every_required_element(site: Path) -> None:

@@ -203,7 +203,7 @@ def dates_in_words(draw: st.DrawFn) -> tuple[str, int, int, int | None]:
     else:
         text = draw(st.sampled_from([f"{day} {m} {y}", f"{m} {day}, {y}", f"{m} {day} {y}",
                                      f"{y} {m} {day}", f"{day} {m}, {y}", f"{m}-{day}-{y}"]))
-        text += draw(st.sampled_from(["", " 10:00", " 23:59:59", " 2:30 PM", ", 14:30 MSK"]))
+        text += draw(st.sampled_from(["", " 10:00", " 23:59:59", " 2:30 PM", ", 14:30 UTC"]))
     return draw(st.sampled_from(["", "c. "])) + text, year, month, day
 
 

@@ -251,7 +251,7 @@ def _build(raw: str, f: _Fields, default: Zone, approximate: bool, uncertain: bo
         zone_label = offset_label(offset)
     else:
         try:
-            zone = resolve_zone(f.zone) if f.zone is not None else default
+            zone = resolve_zone(f.zone, in_date=True) if f.zone is not None else default
         except DateError as error:
             raise fail(str(error)) from None
         try:

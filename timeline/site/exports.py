@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from timeline.config import Config
-from timeline.dates.model import DatePoint, EventDate
+from timeline.dates.model import DatePoint, EventDate, days_in_month
 from timeline.dates.zones import Zone, resolve_zone
 from timeline.model import Event, Source, Timeline
 from timeline.site.urls import absolute_url, event_path
@@ -79,6 +79,10 @@ def _tl_date(point: DatePoint, zone: Zone) -> dict[str, Any]:
     out: dict[str, Any] = {"year": year if year > 0 else year - 1}
     out.update((name, value) for name, value in zip(names, values, strict=True)
                if value is not None)
+    if year < 1 and (point.month, point.day) == (2, 29) and days_in_month(year - 1, 2) == 28:
+        # TimelineJS makes a JS Date of year -45 for 45 BC, and JS's -45 (46 BC) has no
+        # 29 February: the date moves to 1 March unless it brings its own label.
+        out["display_date"] = _twice_escaped(point.label())
     return out
 
 
@@ -86,8 +90,9 @@ def timelinejs_json(timeline: Timeline) -> bytes:
     """Return timeline.json in TimelineJS3's format.
 
     TimelineJS reads date parts in the viewer's local time with no zone, so
-    times are exported in the site's zone, and display_date says which. Its
-    years have no year 0 (-44 is 44 BCE), so astronomical years are shifted.
+    times are exported in the site's zone to place events; display_date is the
+    event's own label, which names its zone. Its years have no year 0 (-44 is
+    44 BCE), so astronomical years are shifted.
     Every field it (or another reader of the format) puts into a page as HTML
     holds escaped text or the sanitised body: headline, text, caption,
     credit, display_date and group. `alt` is set as a property, so stays text.
@@ -96,12 +101,12 @@ def timelinejs_json(timeline: Timeline) -> bytes:
     """
     config = timeline.config
     site_zone = resolve_zone(config.timezone)
-    zone_name, zone = site_zone.name, site_zone
+    zone = site_zone
     events = []
     for event in timeline.events:
         item: dict[str, Any] = {
             "start_date": _tl_date(event.date.start, zone),
-            "display_date": _twice_escaped(_display(event.date, zone_name)),
+            "display_date": _twice_escaped(_display(event.date)),
             "text": {"headline": html.escape(event.title),
                      "text": _standalone_html(event, config)},
             "unique_id": event.slug,
@@ -142,11 +147,9 @@ def _standalone_html(event: Event, config: Config) -> str:
         _sources_html(event)
 
 
-def _display(date: EventDate, zone_name: str) -> str:
-    label = date.label()
-    if date.start.hour is not None:
-        return f"{label} (times in {zone_name})"
-    return label
+def _display(date: EventDate) -> str:
+    """Return the event's own label: its zone is named, and the date parts only place it."""
+    return date.label()
 
 
 def _utc_text(seconds: int) -> str | None:
