@@ -126,7 +126,8 @@ def _make_body(rng: random.Random, index: int, cited: tuple[str, ...]) -> str:
               f"(https://example.org/event/{index}) {cite()}. {_sentence(rng, 16)}")
     items = "\n".join(f"- {_sentence(rng, 8)} {cite()}" for _ in range(3))
     third = f"{_sentence(rng, 20)} {cite()}. {_sentence(rng, 22)} _{rng.choice(WORDS)}_."
-    return f"{first}\n\n{second}\n\n{items}\n\n{third}\n"
+    fourth = f"{_sentence(rng, 20)} {_sentence(rng, 18)} {_sentence(rng, 20)}"
+    return f"{first}\n\n{second}\n\n{items}\n\n{third}\n\n{fourth}\n"
 
 
 def _quote(text: str) -> str:
