@@ -251,9 +251,11 @@ EMBED = """\
 <script>
 // font: null keeps TimelineJS from loading web fonts; script_path keeps it off its CDN.
 const options = {script_path: new URL("tl/js/", location.href).href, font: null};
+window.shown = {};  // each TL.Timeline by its element id, for the tests to ask
 function show(id, data) {
   return new Promise((resolve) => {
     const timeline = new TL.Timeline(id, data, options);
+    window.shown[id] = timeline;
     timeline.on("loaded", () => resolve(timeline));
   });
 }
@@ -332,6 +334,69 @@ def test_timelinejs_shows_a_bc_leap_day_as_29_february_45_bc(
     for selector in ("#as-built #leap-day", "#own-dates #own-leap-day"):
         shown = page.locator(f"{selector} .tl-headline-date").text_content() or ""
         assert shown == "29 February 45 BC", selector
+
+
+DEEP_TIME = """\
+---
+title: "Formation of the oldest rocks here"
+date: "Y-170000002"
+---
+A year of deep time, beyond what a JavaScript Date can hold.
+"""
+NORMAL = """\
+---
+title: "Strike"
+date: "2023-01-01"
+---
+A date of human scale.
+"""
+
+
+@pytest.fixture(scope="module")
+def deep_site(tmp_path_factory: pytest.TempPathFactory, timelinejs: Path) -> Iterator[str]:
+    """Serve a site with a deep-time event and a normal one, shown in TimelineJS."""
+    root = tmp_path_factory.mktemp("deep")
+    project = root / "project"
+    (project / "content").mkdir(parents=True)
+    (project / "content" / "rocks.md").write_text(DEEP_TIME, encoding="utf-8")
+    (project / "content" / "strike.md").write_text(NORMAL, encoding="utf-8")
+    www = root / "www"
+    build(project, www / "site")
+    (www / "tl").symlink_to(timelinejs, target_is_directory=True)
+    (www / "embed.html").write_text(EMBED, encoding="utf-8")
+    with serve(www) as served:
+        yield served.url
+
+
+def test_timelinejs_shows_a_deep_time_event_beside_a_normal_one(
+        deep_site: str, page: Page, problems: Problems) -> None:
+    page.goto(deep_site + "embed.html")
+    assert page.evaluate("""Promise.race([window.done, new Promise((_, fail) => setTimeout(
+        () => fail(new Error("TimelineJS did not finish loading")), 10000))])""") is True
+    assert_no_problems(problems)
+    data = page.request.get(deep_site + "site/timeline.json").json()
+    rocks = next(e for e in data["events"] if e["unique_id"] == "rocks")
+    assert rocks["start_date"] == {"year": -170000003}  # 170,000,003 BC, no year 0
+    # A year before -271,820 is beyond a JavaScript Date: TimelineJS switches to its
+    # cosmological scale, for the whole timeline.
+    assert page.evaluate("""[window.shown["as-built"].config.scale,
+                             window.shown["own-dates"].config.scale]""") == [
+        "cosmological", "cosmological"]
+    for embed in ("#as-built", "#own-dates"):
+        expect(page.locator(f"{embed} .tl-slide:not(.tl-slide-titleslide)")).to_have_count(2)
+        expect(page.locator(f"{embed} .tl-timemarker")).to_have_count(2)
+        shown = page.locator(f"{embed} .tl-slide:not(.tl-slide-titleslide) .tl-headline")
+        assert [t.strip() for t in shown.all_text_contents()] == [
+            "Formation of the oldest rocks here", "Strike"]  # in order of time
+    dates = {embed: [page.locator(f"#{embed} #{prefix}{slug} .tl-headline-date").text_content()
+                     for slug in ("rocks", "strike")]
+             for embed, prefix in (("as-built", ""), ("own-dates", "own-"))}
+    assert dates == {
+        "as-built": ["170,000,003 BC", "1 January 2023"],  # display_date, our own labels
+        # Without them TimelineJS labels a cosmological year by its distance from now,
+        # and a year of human scale as usual.
+        "own-dates": ["170.0 million years ago", "January 1, 2023"],
+    }
 
 
 # --- Screenshots -------------------------------------------------------------------------

@@ -386,8 +386,9 @@ def test_a_bad_source_date_is_a_located_error_not_text_printed_as_written(
         sources='article:\n  title: A\n  date: "2023-13-45"\n'
                 'other:\n  title: B\n  accessed: "31 February 2023"\n')
     assert load_problems(project) == [
-        "content/e.md:4: error: source 'inline': invalid date 'yesterday': write e.g. "
-        "2023-01-04, 2023-01-04T14:30, September 2022 or 4 January 2023",
+        "content/e.md:4: error: source 'inline': invalid date 'yesterday': relative dates "
+        "such as 'yesterday' cannot be dated by the build: write the date itself, worked "
+        "out from the source's date",
         "content/sources.yaml:3: error: source 'article': invalid date '2023-13-45': "
         "month must be 1-12",
         "content/sources.yaml:6: error: source 'other': invalid date '31 February 2023': "

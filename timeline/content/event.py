@@ -15,7 +15,7 @@ from timeline.content.links import relative_links, scan_xrefs
 from timeline.content.markup import Renderer
 from timeline.content.sources import parse_source
 from timeline.dates.model import DateError, EventDate
-from timeline.dates.parse import parse_date, parse_event_date
+from timeline.dates.parse import parse_event_date
 from timeline.dates.zones import resolve_zone
 from timeline.errors import ContentError, Report, did_you_mean
 from timeline.model import Event, Media, Note, Source
@@ -201,13 +201,12 @@ def _date(fields: _Fields, zone: str, config: Config) -> EventDate | None:
     end = fields.text("end")
     if start is None:
         return None
-    if end is not None:  # check each side alone first, to blame the right line
-        for name, text in (("date", start), ("end", end)):
-            try:
-                parse_date(text, zone=zone, date_order=config.date_order)
-            except DateError as error:
-                fields.error(str(error), name)
-                return None
+    if end is not None:  # check `date` alone first: what is left is the fault of `end`
+        try:
+            parse_event_date(start, zone=zone, date_order=config.date_order)
+        except DateError as error:
+            fields.error(str(error), "date")
+            return None
     try:
         return parse_event_date(start, end, zone=zone, date_order=config.date_order)
     except DateError as error:

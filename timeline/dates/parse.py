@@ -7,7 +7,10 @@ month-first guess, an ignored zone) are refused before they can happen.
 dateutil never sees the year itself: the one four-digit number is swapped for
 a placeholder and read back by us, so `15 March 0043` is AD 43 on every machine
 (dateutil would move years below 100 into a century chosen by the clock).
-Years before AD 1 are astronomical and ISO-only: `15 March -0043` is refused.
+Years before AD 1 are astronomical in ISO form (-0043 is 44 BC); in words they
+take an era, counted without a year zero (`15 March 44 BC`), and a minus sign
+in words (`15 March -0043`) is refused. Words that date nothing by themselves
+(`yesterday`, `early 2023`, `Monday`) are refused by name.
 """
 
 from __future__ import annotations
@@ -49,8 +52,26 @@ _NUMERIC = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<ye
 _NUMERIC_TIME = re.compile(r"(?:T|,?\s+)" + _ISO_TIME.replace("HOUR", "1,2"))
 _HUMAN_TZ = re.compile(r"(?P<body>.*\d:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?)"
                        r"(?:\s*(?P<offset>Z|[+-]\d{2}:?\d{2})|\s+(?P<zone>[A-Za-z][\w/+-]*))")
-_CIRCA = re.compile(r"(?:circa\b|ca\.|c\.)\s*", re.IGNORECASE)
-_BC_SUFFIX = re.compile(r"\b(?:BCE?|B\.C\.(?:E\.)?)$", re.IGNORECASE)
+_CIRCA = re.compile(r"(?:circa\b|ca\.|c\.(?!\s*e\.))\s*", re.IGNORECASE)  # not C.E.
+_ERA = re.compile(r"(?<![\w.])(?:(?P<bc>BCE?|B\.C\.(?:E\.)?)|AD|A\.D\.|CE|C\.E\.)(?![\w.])",
+                  re.IGNORECASE)
+_ERA_END = re.compile(r"(?<![\w.])(?:BCE?|AD|CE)$", re.IGNORECASE)
+_ERA_YEAR_BEFORE = re.compile(r"(?P<year>\d+(?:,\d{3})*)\s*$")
+_ERA_YEAR_AFTER = re.compile(r"^\s*(?P<year>\d+(?:,\d{3})*)(?![\d:])")
+_DECADE = re.compile(r"(?:the\s+)?(?P<year>\d{3}0)'?s", re.IGNORECASE)
+_SEASON_WORDS = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24}
+_SEASON = re.compile(r"(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?P<year>.+)",
+                     re.IGNORECASE)
+_VAGUE = re.compile(r"(?<!\w)(?P<word>early|mid|middle|late)(?!\w)", re.IGNORECASE)
+_VAGUE_EXAMPLES = {"early": ("2023-02~", "2023-01/2023-04"),
+                   "mid": ("2023-06~", "2023-05/2023-08"),
+                   "middle": ("2023-06~", "2023-05/2023-08"),
+                   "late": ("2023-11~", "2023-09/2023-12")}
+_RELATIVE = re.compile(r"(?<!\w)(?:yesterday|today|tomorrow|tonight|now|(?:\w+\s+){1,3}ago|"
+                       r"(?:last|next|this|past|coming)\s+\w+)(?!\w)", re.IGNORECASE)
+_WEEKDAY_ALONE = re.compile(r"(?:on\s+)?(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)"
+                            r"(?:day)?\.?", re.IGNORECASE)
+_QUALIFIERS = ("~", "?", "%")
 _DEFAULTS = (datetime(2000, 1, 1, 0, 0, 0), datetime(2004, 3, 2, 1, 1, 1))
 _WEEKDAY = re.compile(r"\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", re.IGNORECASE)
 _FRACTION = re.compile(r"(?P<time>\d{1,2}:\d{2}(?P<seconds>:\d{2})?)[.,]\d")
@@ -155,7 +176,7 @@ def _swap_year(text: str, raw: str) -> tuple[str, int | None]:
     return text[:number.start()] + str(_PLACEHOLDER_YEAR) + text[number.end():], year
 
 
-def _parse_human(text: str, raw: str) -> _Fields:
+def _parse_human(text: str, raw: str, era_year: int | None = None) -> _Fields:
     """Read forms with a month name (4 January 2023, 14:30 MSK) via dateutil, behind checks."""
     if _LONG_LIKE.fullmatch(text):
         raise DateError(f"invalid date '{raw}': Y is for years of five digits or more, with no "
@@ -166,14 +187,13 @@ def _parse_human(text: str, raw: str) -> _Fields:
                         f"YYYY-MM-DDThh:mm[:ss] with a 4-digit year (-0043 is 44 BC)")
     if not re.search(r"[A-Za-z]", text):
         raise DateError(f"invalid date '{raw}': {_HINT}")
-    if _BC_SUFFIX.search(text):
-        raise DateError(f"invalid date '{raw}': write BC dates as ISO years, "
-                        f"e.g. -0043-03-15 for 15 March 44 BC")
     offset = zone = None
     tz_match = _HUMAN_TZ.fullmatch(text)
     if tz_match and (tz_match["zone"] or "").upper() not in {"AM", "PM"}:
         text, offset, zone = tz_match["body"], tz_match["offset"], tz_match["zone"]
     text, year = _swap_year(text, raw)
+    if era_year is not None:  # the placeholder stands for a year given with its era
+        year = era_year
     with warnings.catch_warnings():
         warnings.simplefilter("error", UnknownTimezoneWarning)
         try:
@@ -214,13 +234,101 @@ def _parse_human(text: str, raw: str) -> _Fields:
     return _Fields(year, **kept, offset=offset, zone=zone, in_words=True)
 
 
+def _refuse_undatable(text: str, raw: str) -> None:
+    """Refuse by name the words that date nothing by themselves: relative, vague, a weekday."""
+    relative = _RELATIVE.search(text)
+    if relative:
+        raise DateError(f"invalid date '{raw}': relative dates such as '{relative.group(0)}' "
+                        f"cannot be dated by the build: write the date itself, worked out "
+                        f"from the source's date")
+    vague = _VAGUE.search(text)
+    if vague:
+        word = vague["word"].lower()
+        approximate, interval = _VAGUE_EXAMPLES[word]
+        raise DateError(f"invalid date '{raw}': vague words such as '{word}' are not "
+                        f"supported: write an approximate date such as {approximate} or an "
+                        f"interval such as {interval}")
+    if _WEEKDAY_ALONE.fullmatch(text):
+        raise DateError(f"invalid date '{raw}': a weekday alone is not a date: write the day, "
+                        f"e.g. Monday 2 January 2023")
+
+
+def _parse_decade(text: str, raw: str) -> _Fields | None:
+    """Read a decade in words: 1850s, the 1850s (EDTF 185X)."""
+    match = _DECADE.fullmatch(text)
+    if match is None:
+        return None
+    year = match["year"]
+    if year.endswith("00"):
+        raise DateError(f"invalid date '{raw}': '{year}s' may be the decade {year}-{year[:3]}9 "
+                        f"or the century {year}-{year[:2]}99: write {year[:3]}X for the "
+                        f"decade or {year[:2]}XX for one year of the century")
+    return _Fields(int(year), span=Precision.DECADE, in_words=True)
+
+
+def _parse_season(text: str, raw: str) -> _Fields | None:
+    """Read a season in words: spring 1944, Winter 1944, autumn 44 BC (EDTF 1944-21)."""
+    match = _SEASON.fullmatch(text)
+    if match is None:
+        return None
+    month = (_SEASON_WORDS[match["season"].lower()] - 20) * 3
+    if re.fullmatch(r"\d{4}", match["year"]):
+        year = _Fields(int(match["year"]), in_words=True)
+    else:
+        era = _parse_era(match["year"], raw)
+        if era is None or era.month is not None:
+            return None
+        year = era
+    return replace(year, month=month, span=Precision.SEASON)
+
+
+def _parse_era(text: str, raw: str) -> _Fields | None:
+    """Read a year with its era: 44 BC, 15 March 44 BC, AD 79, 24 August AD 79, 79 CE."""
+    eras = list(_ERA.finditer(text))
+    if not eras:
+        return None
+    if len(eras) > 1:
+        raise DateError(f"invalid date '{raw}': more than one era: write one, e.g. 44 BC")
+    era = eras[0]
+    before = _ERA_YEAR_BEFORE.search(text[:era.start()])
+    after = _ERA_YEAR_AFTER.match(text[era.end():])
+    if (before is None) == (after is None):
+        raise DateError(f"invalid date '{raw}': write the year next to its era: 44 BC, "
+                        f"15 March 44 BC, AD 79 or 79 AD")
+    if before is not None:
+        start, end, digits = before.start(), era.end(), before["year"]
+        if re.search(r"[-\u2212\u2013]\s*$", text[:start]):
+            raise DateError(f"invalid date '{raw}': a year with an era takes no minus sign: "
+                            f"write {digits} {era.group(0)}")
+    else:
+        assert after is not None
+        start, end, digits = era.start(), era.end() + after.end(), after["year"]
+    number = int(digits.replace(",", ""))
+    if number == 0:
+        raise DateError(f"invalid date '{raw}': there is no year 0 {era.group(0)}: 1 BC is "
+                        f"followed by AD 1 (in ISO form 1 BC is 0000)")
+    year = 1 - number if era["bc"] else number
+    rest = f"{text[:start]} {_PLACEHOLDER_YEAR} {text[end:]}".strip()
+    if rest == str(_PLACEHOLDER_YEAR):
+        return _Fields(year)
+    return replace(_parse_human(rest, raw, era_year=year), in_words=False)
+
+
+def _parse_words(text: str, raw: str) -> _Fields:
+    """Read the forms in words: decades, seasons, eras, then dateutil's forms."""
+    _refuse_undatable(text, raw)
+    return (_parse_decade(text, raw) or _parse_season(text, raw) or _parse_era(text, raw)
+            or _parse_human(text, raw))
+
+
 def _build(raw: str, f: _Fields, default: Zone, approximate: bool, uncertain: bool) -> DatePoint:
     """Validate written fields and resolve the zone into a DatePoint."""
     def fail(reason: str) -> DateError:
         return DateError(f"invalid date '{raw}': {reason}")
 
-    if f.span is not None:
-        return DatePoint(f.year, precision=f.span, approximate=approximate, uncertain=uncertain)
+    if f.span is not None:  # a decade, century or season written in words
+        return DatePoint(f.year, f.month, precision=f.span, approximate=approximate,
+                         uncertain=uncertain)
     if f.month is not None and 21 <= f.month <= 41 and f.day is None and not f.in_words:
         if f.month not in _SEASONS:
             raise fail("seasons 25-41 (hemispheres, quarters, halves) are EDTF level 2 and "
@@ -270,6 +378,22 @@ def _check_order(date_order: str | None) -> str | None:
     raise DateError(f"date_order must be \"DMY\" or \"MDY\", not '{date_order}'")
 
 
+def _refuse_misplaced_qualifiers(raw: str, body: str) -> None:
+    """Refuse a second qualifier (2023~?) or one before the date (~2023), saying what to write."""
+    date = body.strip("".join(_QUALIFIERS) + " ")
+    if not (body.endswith(_QUALIFIERS) or body.startswith(_QUALIFIERS)) or not date:
+        return
+    marks = set(raw.strip()) & set(_QUALIFIERS)
+    mark = marks.pop() if len(marks) == 1 else "%"
+    meaning = " (approximate and uncertain)" if mark == "%" else ""
+    if body.startswith(_QUALIFIERS):
+        raise DateError(f"invalid date '{raw}': a qualifier before the date ({body[0]}{date}) "
+                        f"is EDTF level 2, not supported: write it at the end, {date}{mark}"
+                        f"{meaning}")
+    raise DateError(f"invalid date '{raw}': one qualifier, and only at the end: write "
+                    f"{date}{mark}{meaning}")
+
+
 def parse_date(text: str, *, zone: str = "UTC", date_order: str | None = None) -> DatePoint:
     """Read one date; times without an offset are in `zone`."""
     default = resolve_zone(zone)
@@ -279,12 +403,13 @@ def parse_date(text: str, *, zone: str = "UTC", date_order: str | None = None) -
     circa = _CIRCA.match(body)
     if circa:
         approximate, body = True, body[circa.end():]
-    if body[-1:] in ("~", "?", "%"):
+    if body.endswith(_QUALIFIERS):
         approximate = approximate or body[-1] in "~%"
         uncertain = body[-1] in "?%"
         body = body[:-1].rstrip()
     if not body:
         raise DateError(f"empty date '{text}': {_HINT}" if text.strip() else f"empty date: {_HINT}")
+    _refuse_misplaced_qualifiers(text, body)
     fraction = _FRACTION.search(body)
     if fraction and fraction["seconds"]:
         raise DateError(f"invalid date '{text}': fractional seconds are not supported: "
@@ -292,19 +417,20 @@ def parse_date(text: str, *, zone: str = "UTC", date_order: str | None = None) -
     if fraction:
         raise DateError(f"invalid date '{text}': write times as hh:mm or hh:mm:ss")
     fields = (_parse_iso(body, text) or _parse_numeric(body, text, order)
-              or _parse_human(body, text))
+              or _parse_words(body, text))
     point = _build(text, fields, default, approximate, uncertain)
     if fields.in_words and point.year < 1:
         plain = replace(point, approximate=False, uncertain=False)
         raise DateError(f"invalid date '{text}': years before AD 1 must be written in ISO "
-                        f"form: {plain.iso()} ({plain.label()})")
+                        f"form or with BC: {plain.iso()} or {plain.label()}")
     return point
 
 
 def _split_interval(text: str) -> list[str]:
     """Split 'A/B' at its interval slash (not inside Europe/Moscow or 04/01/2023)."""
     cuts = [i for i, ch in enumerate(text) if ch == "/"
-            and not (0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha())]
+            and not (0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()
+                     and not _ERA_END.search(text[:i]))]  # 44 BC/AD 14 is an interval
     if len(cuts) % 2:  # 5: two numeric dates, 04/01/2023/05/01/2023
         cut = cuts[len(cuts) // 2]
         return [text[:cut], text[cut + 1:]]
@@ -320,12 +446,19 @@ def _missing(part: str) -> Missing | None:
 def parse_event_date(date: str, end: str | None = None, *, zone: str = "UTC",
                      date_order: str | None = None) -> EventDate:
     """Read an event's date: a single date, an 'A/B' interval (A or B may be '..' or
-    missing), or `date` plus `end`."""
+    missing), or `date` plus `end` (one date, or '..' for an open end)."""
     parts = _split_interval(date)
     missing_start = missing_end = None
+    if len(parts) == 2 and end is not None:
+        raise DateError("give the end either as an interval or as `end`, not both")
+    if end is not None and not end.strip():
+        raise DateError("empty `end`: leave it out, or write `..` if the event goes on (an "
+                        "unknown end is written in `date` with nothing after the slash: `1985/`)")
+    if end is not None and len(_split_interval(end)) == 2:
+        raise DateError(f"`end` takes one date, not an interval: '{end}'")
+    if end is not None and end.strip() == "..":
+        end, missing_end = None, Missing.OPEN
     if len(parts) == 2:
-        if end is not None:
-            raise DateError("give the end either as an interval or as `end`, not both")
         missing_start, missing_end = _missing(parts[0]), _missing(parts[1])
         if missing_start is not None and missing_end is not None:
             raise DateError(f"invalid date '{date}': an interval needs a start or an end date")
