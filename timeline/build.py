@@ -235,8 +235,8 @@ def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None
     if reuse is not None:
         settings = digest(timeline.config, source_date_epoch,
                           load_catalogue(project, timeline.config.language))
-        reuse.digests = page_digests(pages, timeline, reuse.events, template_digests(env, project, {p.template for p in pages}),
-                                     settings)
+        templates = template_digests(env, project, {page.template for page in pages})
+        reuse.digests = page_digests(pages, timeline, reuse.events, templates, settings)
         todo = []
         for page in pages:
             sha = reuse.shas.get(reuse.digests[page.dest])

@@ -90,7 +90,7 @@ def stat_key(path: Path | str) -> StatKey | None:
 
 def is_racy(key: StatKey, now_ns: int) -> bool:
     """Return whether a file was changed so recently that its stat may not show the next change."""
-    return max(key[2], key[3], key[7]) >= now_ns - RACY_NS
+    return max(key[2], key[7]) >= now_ns - RACY_NS  # mtimes: ctime cannot be set back
 
 
 def scan_inputs(project: Path) -> tuple[str, bool]:

@@ -179,7 +179,8 @@ def input_digests(timeline: Timeline, events: Mapping[str, str]) -> Callable[[st
 
     Inputs: `event:<slug>` (everything of the event), `events` (all of them, in order),
     `year:<y>`, `tag:<slug>`, `source:<id>` (the events of one, in order, and the source),
-    `years`, `tags`, `sources` (the lists: names, paths and which events each holds),
+    `tags`, `sources` (the lists, with their events), `years` (each year's months and
+    which events each holds),
     `tags:names` (each tag's name, slug and page), and `name=value` (the value itself).
     """
     def of_events(group: tuple[Event, ...]) -> list[str]:
@@ -215,10 +216,9 @@ def input_digests(timeline: Timeline, events: Mapping[str, str]) -> Callable[[st
         if kind == "tags" and name == "names":
             return [(tag, tag_slug(tag)) for tag in timeline.by_tag]
         if kind == "tags":
-            return [(t.name, t.slug, [e.slug for e in t.events]) for t in tag_map().values()]
+            return [(t.name, t.slug, of_events(t.events)) for t in tag_map().values()]
         if kind == "sources":
-            return [(repr(i.source), [e.slug for e in i.events])
-                    for i in source_map().values()]
+            return [(repr(i.source), of_events(i.events)) for i in source_map().values()]
         raise ValueError(f"unknown page input '{key}'")
 
     @functools.cache

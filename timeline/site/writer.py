@@ -107,10 +107,14 @@ def intact_files(output: Path) -> dict[str, str]:
     if not isinstance(hashes, dict) or not isinstance(stats, dict):
         return {}
     intact: dict[str, str] = {}
+    root = str(folder)
     for dest, sha in hashes.items():
+        parts = dest.split("/")
+        if not isinstance(dest, str) or dest.startswith("/") or ".." in parts or "\\" in dest:
+            continue
         try:
-            st = os.lstat(safe_join(folder, dest))
-        except (OSError, UsageError):
+            st = os.lstat(os.path.join(root, *parts))
+        except OSError:
             continue
         if stat.S_ISREG(st.st_mode) and stats.get(dest) == [st.st_size, st.st_mtime_ns,
                                                                st.st_ino]:
@@ -249,9 +253,13 @@ def _owner(folder: Path, output: Path) -> Callable[[str], bool]:
         if files is None:
             raise UsageError(f"refusing to replace {output}: its {MANIFEST} cannot be read; "
                              "delete the folder yourself or choose another with -o")
-        dirs = {str(PurePosixPath(f).parent) + "/" for f in files}
-        for known in list(dirs):
-            dirs.update(str(p) + "/" for p in PurePosixPath(known).parents)
+        dirs = set()
+        for name in files:  # every folder above each file, as 'a/' and 'a/b/'
+            cut = name.rfind("/")
+            while cut > 0 and name[:cut + 1] not in dirs:
+                dirs.add(name[:cut + 1])
+                cut = name.rfind("/", 0, cut)
+        dirs.add("./")
         return lambda rel: rel in files or rel in dirs or rel == MANIFEST
     if (folder / LEGACY_MARKER).is_file():
         return lambda rel: not rel.startswith(".") or rel == LEGACY_MARKER
@@ -279,9 +287,10 @@ def _leaves(folder: Path) -> list[str]:
 
     found: list[str] = []
     try:
-        for dirpath, dirnames, filenames in os.walk(folder, onerror=fail):
-            rel = Path(dirpath).relative_to(folder).as_posix()
-            prefix = "" if rel == "." else rel + "/"
+        top = os.fspath(folder)
+        for dirpath, dirnames, filenames in os.walk(top, onerror=fail):
+            rel = dirpath[len(top):].lstrip(os.sep).replace(os.sep, "/")
+            prefix = rel + "/" if rel else ""
             links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
             dirnames[:] = [d for d in dirnames if d not in links]
             if prefix and not dirnames and not filenames and not links:
