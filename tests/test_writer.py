@@ -64,7 +64,15 @@ def run(*args: str | Path, **kwargs: object) -> subprocess.CompletedProcess[str]
 def test_the_manifest_lists_every_file_written(tmp_path: Path) -> None:
     write_site(tmp_path / "site", SITE)
     manifest = json.loads((tmp_path / "site" / MANIFEST).read_text(encoding="utf-8"))
+    stats = manifest.pop("stat")
+    hashes = manifest.pop("sha256")
     assert manifest == {"generator": "timeline", "format": 1, "files": sorted(SITE)}
+    assert sorted(hashes) == sorted(stats) == sorted(SITE)
+    for dest, sha in hashes.items():
+        written = tmp_path / "site" / dest
+        assert hashlib.sha256(written.read_bytes()).hexdigest() == sha
+        st = written.stat()
+        assert stats[dest] == [st.st_size, st.st_mtime_ns, st.st_ino]
     assert not (tmp_path / "site" / LEGACY_MARKER).exists()
 
 

@@ -6,11 +6,14 @@ import logging
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
 
+from timeline.cache import BuildRecord, Cache, digest, scan_inputs
 from timeline.config import Config, load_config
 from timeline.content import gate
 from timeline.content.gate import CONTENT_DIR, EVENT_SUFFIX
@@ -28,10 +31,16 @@ from timeline.errors import (
 from timeline.model import Timeline
 from timeline.site.exports import atom_feed, events_json, sitemap, timelinejs_json
 from timeline.site.filters import template_filters
-from timeline.site.pages import plan_pages, render_pages
-from timeline.site.theme import explain_missing, load_catalogue, make_environment, theme_roots
+from timeline.site.pages import page_digests, plan_pages, render_pages
+from timeline.site.theme import (
+    default_theme_dir,
+    explain_missing,
+    load_catalogue,
+    make_environment,
+    theme_roots,
+)
 from timeline.site.urls import path_key
-from timeline.site.writer import check_output, write_site
+from timeline.site.writer import Content, Kept, StaleSite, check_output, intact_files, write_site
 
 log = logging.getLogger(__name__)
 
@@ -52,48 +61,135 @@ class TemplateError(TimelineError):
         return str(self.diagnostic) if self.diagnostic is not None else super().format()
 
 
+@dataclass
+class Reuse:
+    """What a build may keep of the last one: each page's input digest, the output hash
+    of digests rendered before, the current site's intact files; and what it rendered."""
+
+    events: dict[str, str]  # event slug -> digest
+    shas: dict[str, str]  # page digest -> SHA-256 of its output
+    intact: dict[str, str]  # site path -> SHA-256 of the current site's file
+    digests: dict[str, str] = field(default_factory=dict)  # site path -> page digest
+    rendered: list[str] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class BuildResult:
-    """What a build did: the timeline, the problems found, and figures for the summary."""
+    """What a build did: the timeline, the problems found, and figures for the summary.
 
-    timeline: Timeline
+    rendered lists the pages rendered (the others were kept from the last build);
+    parsed counts the event files parsed (the others came from the cache); with
+    nothing changed both are empty and the timeline is loaded only when asked for.
+    """
+
+    load: Callable[[], Timeline] = field(repr=False)
     report: Report
     pages: int
     files: int
     seconds: float
+    events: int
+    rendered: tuple[str, ...] = ()
+    parsed: int = 0
+    unchanged: bool = False
+
+    @cached_property
+    def timeline(self) -> Timeline:
+        """Return the timeline built."""
+        return self.load()
 
     def summary(self, output: Path) -> str:
         """Return the one-line summary printed after a build."""
-        return (f"Built {plural(len(self.timeline.events), 'event')}, "
+        kept = " (nothing changed)" if self.unchanged else ""
+        return (f"Built {plural(self.events, 'event')}, "
                 f"{plural(self.pages, 'page')} ({plural(self.files, 'file')}) "
-                f"in {self.seconds:.2f} s to {printable(str(output))}")
+                f"in {self.seconds:.2f} s to {printable(str(output))}{kept}")
 
 
 def build(project: Path, output: Path | None = None, *, drafts: bool = False,
           base_url: str | None = None, strict: bool = False,
           environ: Mapping[str, str] | None = None,
-          bytecode_cache: jinja2.BytecodeCache | None = None) -> BuildResult:
-    """Build the site of project into output; on any error the old site is left as it was."""
+          bytecode_cache: jinja2.BytecodeCache | None = None,
+          cache: bool = True) -> BuildResult:
+    """Build the site of project into output; on any error the old site is left as it was.
+
+    With cache, PROJECT/.timeline-cache keeps parsed events and page digests: unchanged
+    events are not parsed, unchanged pages not rendered nor rewritten, and a build with
+    nothing changed does nothing.
+    """
     started = time.perf_counter()
     require_project(project)
     epoch = source_date_epoch(os.environ if environ is None else environ)
     output = output if output is not None else project / "site"
     check_output(output, project)
-    timeline, report = load_project(project, drafts=drafts)
+    options = digest(drafts, base_url, epoch)
+    store = Cache.open(project, options, default_theme_dir()) if cache else None
+    try:
+        return _build(project, output, store, options, drafts=drafts, base_url=base_url,
+                      strict=strict, epoch=epoch, bytecode_cache=bytecode_cache,
+                      started=started)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _build(project: Path, output: Path, store: Cache | None, options: str, *, drafts: bool,
+           base_url: str | None, strict: bool, epoch: int | None,
+           bytecode_cache: jinja2.BytecodeCache | None, started: float) -> BuildResult:
+    """Build with an open cache (or none): skip everything if nothing changed."""
+    inputs, racy = scan_inputs(project) if store is not None else ("", True)
+    record = store.last_build(output) if store is not None else None
+    if (record is not None and not racy and record.inputs == inputs
+            and record.options == options and intact_files(output) == record.files):
+        report = Report()
+        report.diagnostics.extend(record.warnings)
+        if strict and report.warnings:
+            report.promote_warnings()
+        report.raise_if_errors()
+        return BuildResult(
+            lambda: _load(project, drafts, base_url, store=None)[0], report, record.pages,
+            len(record.files), time.perf_counter() - started, record.events, unchanged=True)
+    events: dict[str, str] = {}
+    timeline, report = _load(project, drafts, base_url, store=store, digests=events)
     copied = copied_files(project, timeline.config, report)
-    if base_url is not None:
-        timeline = Timeline(timeline.config.with_base_url(base_url), timeline.events,
-                            timeline.sources)
     if strict and report.warnings:
         report.promote_warnings()
     report.raise_if_errors()
+    reuse = None
+    if store is not None:
+        reuse = Reuse(events, store.page_shas(), intact_files(output))
     files, pages = render_site(project, timeline, epoch, copied=copied,
-                               bytecode_cache=bytecode_cache)
-    write_site(output, files)
-    return BuildResult(timeline, report, pages, len(files), time.perf_counter() - started)
+                               bytecode_cache=bytecode_cache, reuse=reuse)
+    try:
+        hashes = write_site(output, files)
+    except StaleSite:  # another build replaced the site meanwhile: render everything
+        reuse = Reuse(events, {}, {})
+        files, pages = render_site(project, timeline, epoch, copied=copied,
+                                   bytecode_cache=bytecode_cache, reuse=reuse)
+        hashes = write_site(output, files)
+    if store is not None and reuse is not None:
+        store.store_pages({reuse.digests[dest]: hashes[dest] for dest in reuse.digests
+                           if dest in hashes})
+        store.save_build(output, BuildRecord(options, "" if racy else inputs, hashes,
+                                             tuple(report.warnings), len(timeline.events),
+                                             pages))
+    rendered = tuple(reuse.rendered) if reuse is not None else ()
+    return BuildResult(lambda: timeline, report, pages, len(files),
+                       time.perf_counter() - started, len(timeline.events), rendered,
+                       store.misses if store is not None else len(timeline.events))
 
 
-def load_project(project: Path, *, drafts: bool = False) -> tuple[Timeline, Report]:
+def _load(project: Path, drafts: bool, base_url: str | None, *, store: Cache | None,
+          digests: dict[str, str] | None = None) -> tuple[Timeline, Report]:
+    """Load the project, with base_url (from the command line) over the config's."""
+    timeline, report = load_project(project, drafts=drafts, cache=store, digests=digests)
+    if base_url is not None:
+        timeline = Timeline(timeline.config.with_base_url(base_url), timeline.events,
+                            timeline.sources)
+    return timeline, report
+
+
+def load_project(project: Path, *, drafts: bool = False, cache: Cache | None = None,
+                 digests: dict[str, str] | None = None) -> tuple[Timeline, Report]:
     """Load the timeline, its editor's-note label asked of the theme; problems in the report."""
     report = Report()
     try:
@@ -107,16 +203,18 @@ def load_project(project: Path, *, drafts: bool = False) -> tuple[Timeline, Repo
         report.add(error)
         label = NOTE_LABEL
     return load_timeline(project, drafts=drafts, config=config, report=report,
-                         note_label=label)
+                         note_label=label, cache=cache, digests=digests)
 
 
 def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None = None, *,
                 copied: dict[str, Path] | None = None,
-                bytecode_cache: jinja2.BytecodeCache | None = None
-                ) -> tuple[dict[str, bytes | Path], int]:
-    """Return every file of the site (bytes, or a path to copy) and the number of pages.
+                bytecode_cache: jinja2.BytecodeCache | None = None,
+                reuse: Reuse | None = None) -> tuple[dict[str, Content], int]:
+    """Return every file of the site (bytes, a path to copy, or Kept) and the number of pages.
 
     copied is what copied_files() found; without it the files are looked up here.
+    With reuse, a page whose digest is as in the last build, and whose file in the
+    current site is intact, is Kept rather than rendered.
     """
     if copied is None:
         report = Report()
@@ -125,7 +223,7 @@ def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None
     env = make_environment(project, language=timeline.config.language,
                            filters=template_filters(), bytecode_cache=bytecode_cache)
     pages = plan_pages(timeline)
-    files: dict[str, bytes | Path] = {}
+    files: dict[str, Content] = {}
     files.update(copied)
     keys = {path_key(dest): dest for dest in files}  # one file where case is ignored
     clashes = sorted(keys[path_key(page.dest)] for page in pages
@@ -133,8 +231,22 @@ def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None
     if clashes:
         raise UsageError(f"a copied file would overwrite a page: {', '.join(clashes[:5])}; "
                          "rename or move it in content/ or static/")
+    todo = pages
+    if reuse is not None:
+        settings = digest(timeline.config, source_date_epoch,
+                          load_catalogue(project, timeline.config.language))
+        templates = template_digests(env, project, {page.template for page in pages})
+        reuse.digests = page_digests(pages, timeline, reuse.events, templates, settings)
+        todo = []
+        for page in pages:
+            sha = reuse.shas.get(reuse.digests[page.dest])
+            if sha is not None and reuse.intact.get(page.dest) == sha:
+                files[page.dest] = Kept(sha)
+            else:
+                todo.append(page)
+        reuse.rendered = [page.dest for page in todo]
     try:
-        files.update(render_pages(env, timeline, pages))
+        files.update(render_pages(env, timeline, todo))
     except jinja2.TemplateNotFound as error:
         raise TemplateError(explain_missing(error, project)) from None
     except jinja2.TemplateSyntaxError as error:
@@ -148,6 +260,54 @@ def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None
         files["feed.xml"] = atom_feed(timeline, source_date_epoch)
         files["sitemap.xml"] = sitemap(timeline, [page.dest for page in pages])
     return files, len(pages)
+
+
+def template_digests(env: jinja2.Environment, project: Path, names: set[str]
+                     ) -> dict[str, str]:
+    """Return a digest of each named template with every template it extends, imports or
+    includes (every file of the template folders when one is named by a variable)."""
+    sources: dict[str, str | None] = {}
+    refs: dict[str, set[str | None]] = {}
+
+    def visit(name: str) -> None:
+        if name in sources:
+            return
+        try:
+            text = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
+            sources[name] = text
+            refs[name] = set(jinja2.meta.find_referenced_templates(env.parse(text)))
+        except jinja2.TemplateError:  # rendering reports it
+            sources[name], refs[name] = None, set()
+        for ref in refs[name]:
+            if ref is not None:
+                visit(ref)
+
+    found = {}
+    for name in names:
+        visit(name)
+        chain, todo = {name}, [name]
+        while todo:
+            for ref in refs[todo.pop()]:
+                if ref not in chain:
+                    chain.add(ref)  # type: ignore[arg-type]
+                    if ref is not None:
+                        todo.append(ref)
+        every = _theme_files(project) if None in chain else ""
+        found[name] = digest(sorted((n, sources.get(n)) for n in chain if n is not None), every)
+    return found
+
+
+def _theme_files(project: Path) -> str:
+    """Return a digest of the stat of every file in the template folders."""
+    from timeline.cache import stat_key
+    from timeline.site.theme import theme_dirs
+
+    entries: list[tuple[str, object]] = []
+    for top in theme_dirs(project):
+        for dirpath, _dirs, names in sorted(os.walk(top)):
+            entries.extend((os.path.join(dirpath, n), stat_key(os.path.join(dirpath, n)))
+                           for n in sorted(names))
+    return digest(entries)
 
 
 def source_date_epoch(environ: Mapping[str, str]) -> int | None:

@@ -25,6 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--drafts", action="store_true", help="include events with draft: true")
     build.add_argument("--base-url", help="absolute URL of the site, for feeds and canonical links")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build.add_argument("--no-cache", action="store_true",
+                       help="neither read nor write PROJECT/.timeline-cache: build everything")
 
     check = commands.add_parser("check", help="check the content without writing anything")
     check.add_argument("project", nargs="?", default=".", type=Path,
@@ -63,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             output = args.output if args.output is not None else args.project / "site"
             result = build(args.project, output, drafts=args.drafts, base_url=args.base_url,
-                           strict=args.strict)
+                           strict=args.strict, cache=not args.no_cache)
             _print_report(result.report)
             print(result.summary(output))
         elif args.command == "check":

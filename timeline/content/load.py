@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+import pickle
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from timeline.config import Config, load_config
 from timeline.content.event import parse_event
@@ -16,11 +20,15 @@ from timeline.content.gate import (
     folder,
     read_source_file,
 )
+from timeline.content.links import XREF
 from timeline.content.markup import Renderer
 from timeline.content.sources import load_registry
 from timeline.errors import ContentError, Report, UsageError
 from timeline.model import Event, Source, Timeline
 from timeline.site.urls import path_key, slug_of_path, source_path
+
+if TYPE_CHECKING:
+    from timeline.cache import Cache, FileInfo
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +42,17 @@ def require_project(project: Path) -> None:
 
 
 def load_timeline(project: Path, *, drafts: bool = False, config: Config | None = None,
-                  report: Report | None = None, note_label: str = NOTE_LABEL
+                  report: Report | None = None, note_label: str = NOTE_LABEL,
+                  cache: Cache | None = None, digests: dict[str, str] | None = None
                   ) -> tuple[Timeline, Report]:
     """Read every file of a project and return the timeline with the problems found.
 
     note_label is the heading of editor's notes in the site's language (the
     caller asks the theme). Nothing is written. Errors do not stop the reading:
     every file is read so that all problems can be reported at once; the caller
-    decides what to do.
+    decides what to do. With a cache, unchanged files are not read and their
+    events not parsed again; digests then receives the cache key of each event
+    by slug (what the event's pages depend on).
     """
     report = report if report is not None else Report()
     if config is None:
@@ -61,50 +72,128 @@ def load_timeline(project: Path, *, drafts: bool = False, config: Config | None 
         return Timeline(config, ()), report
     registry = load_registry(project / CONTENT_DIR, CONTENT_DIR, report,
                              date_order=config.date_order)
-    files = []
-    for rel in find_event_files(project, report):
+    rels = find_event_files(project, report)
+    known = cache.known_files(project, rels) if cache is not None else {}
+    read: dict[str, SourceFile] = {}
+    infos: list[FileInfo] = []
+    for rel in rels:
+        if rel in known:
+            infos.append(known[rel])
+            continue
         try:
-            files.append(read_source_file(project, rel))
+            read[rel] = read_source_file(project, rel)
+            infos.append(_file_info(read[rel]))
         except ContentError as error:
             report.add(error)
-    titles, unpublished = _titles(files, drafts)
+    titles, unpublished = _titles(infos, drafts)
     renderer = Renderer(unsafe_html=config.unsafe_html, pretty_urls=config.pretty_urls,
                         titles=titles, note_label=note_label)
-    events: list[Event] = []
-    for file in files:
-        event = parse_event(file, registry=registry, config=config, renderer=renderer,
-                            report=report, project=project, unpublished=unpublished)
-        if event is not None and (drafts or not event.draft):
-            events.append(event)
-    _check_unique_slugs(events, {f.path: f for f in files}, report)
+    context = _context(cache, config, note_label, drafts)
+    keys = {info.path: _digest(info.sha, context) for info in infos}
+    hits = cache.events(keys) if cache is not None else {}
+    parsed: dict[str, Event | None] = {}
+    for info in infos:
+        hit = hits.get(info.path)
+        if hit is not None and _deps_value(project, hit[0], titles, unpublished,
+                                           registry) == hit[0][-1]:
+            parsed[info.path] = hit[1]
+    if cache is not None:
+        cache.hits, cache.misses = len(parsed), len(infos) - len(parsed)
+    for info in infos:
+        if info.path in parsed:
+            continue
+        try:
+            file = read[info.path] if info.path in read else read_source_file(project, info.path)
+        except ContentError as error:
+            report.add(error)
+            continue
+        parsed[info.path] = parse_event(file, registry=registry, config=config,
+                                        renderer=renderer, report=report, project=project,
+                                        unpublished=unpublished)
+    events = [e for e in (parsed.get(i.path) for i in infos)
+              if e is not None and (drafts or not e.draft)]
+    if cache is not None:
+        blamed = {d.path for d in report.diagnostics}
+        good = {}
+        for info in infos:
+            event = parsed.get(info.path)
+            if event is not None and info.path not in blamed:
+                deps = _deps(project, info, event, titles, unpublished, registry)
+                good[info.path] = (keys[info.path], deps, event)
+                if digests is not None:
+                    digests[event.slug] = _digest(keys[info.path], deps[-1])
+            elif event is not None and digests is not None:
+                digests[event.slug] = os.urandom(16).hex()  # not cached: always rendered
+        cache.store_load(project, infos, good)
+    _check_unique_slugs(events, project, read, report)
     _check_unique_pages(registry, events, report)
     events.sort(key=Event.sort_key)
     return Timeline(config, tuple(events), registry), report
 
 
-def _titles(files: list[SourceFile], drafts: bool) -> tuple[dict[str, str], frozenset[str]]:
+def _titles(files: list[FileInfo], drafts: bool) -> tuple[dict[str, str], frozenset[str]]:
     """Return the title of every published event by slug, and the slugs left unpublished."""
     titles: dict[str, str] = {}
     unpublished: set[str] = set()
     for file in files:
-        meta = file.meta.value if isinstance(file.meta.value, dict) else {}
-        title = meta.get("title")
-        written = meta.get("slug")
-        slug = written if isinstance(written, str) else slug_of_path(file.path)
-        if meta.get("draft") == "true" and not drafts:
+        slug = file.slug if file.slug is not None else slug_of_path(file.path)
+        if file.draft and not drafts:
             unpublished.add(slug)
         else:
-            titles.setdefault(slug, title if isinstance(title, str) else slug)
+            titles.setdefault(slug, file.title if file.title is not None else slug)
     return titles, frozenset(unpublished)
 
 
-def _check_unique_slugs(events: list[Event], files: dict[str, SourceFile],
+def _file_info(file: SourceFile) -> FileInfo:
+    """Return what the cache keeps of an event file: its digest, title, slug, draft flag."""
+    from timeline.cache import FileInfo
+
+    meta = file.meta.value if isinstance(file.meta.value, dict) else {}
+    title, slug = meta.get("title"), meta.get("slug")
+    xrefs = frozenset(m.group("slug").strip() for m in XREF.finditer(file.body))
+    return FileInfo(file.path, hashlib.sha256(pickle.dumps(file, protocol=5)).hexdigest(),
+                    title if isinstance(title, str) else None,
+                    slug if isinstance(slug, str) else None, meta.get("draft") == "true",
+                    xrefs)
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _context(cache: Cache | None, config: Config, note_label: str, drafts: bool) -> str:
+    """Return the digest of what every event's parse depends on besides its file."""
+    return _digest(cache.options if cache is not None else "", config, note_label, drafts)
+
+
+def _deps(project: Path, info: FileInfo, event: Event, titles: Mapping[str, str],
+          unpublished: frozenset[str], registry: Mapping[str, Source]) -> tuple[Any, ...]:
+    """Return what an event's parse looked up besides its file, and the digest of its values."""
+    files = sorted({s.file for s in event.sources if s.file}
+                   | ({event.media.src} if event.media is not None else set()))
+    deps = (sorted(info.xrefs), sorted({s.id for s in event.sources}), files)
+    return (*deps, _deps_value(project, (*deps, ""), titles, unpublished, registry))
+
+
+def _deps_value(project: Path, deps: tuple[Any, ...], titles: Mapping[str, str],
+                unpublished: frozenset[str], registry: Mapping[str, Source]) -> str:
+    """Return the digest of the current values of what an event looked up."""
+    from timeline.cache import stat_key
+
+    xrefs, ids, files = deps[0], deps[1], deps[2]
+    return _digest([(s, titles.get(s), s in unpublished) for s in xrefs],
+                   [registry.get(i) for i in ids],
+                   [stat_key(project / CONTENT_DIR / f) for f in files])
+
+
+def _check_unique_slugs(events: list[Event], project: Path, files: dict[str, SourceFile],
                         report: Report) -> None:
     seen: dict[str, Event] = {}
     for event in events:
         other = seen.setdefault(event.slug, event)
         if other is not event:
-            meta = files[event.path].meta
+            file = files.get(event.path) or read_source_file(project, event.path)
+            meta = file.meta
             line = meta.line("slug") if "slug" in meta.value else 1
             same_name = unicodedata.normalize("NFC", other.path) == unicodedata.normalize(
                 "NFC", event.path)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,11 +30,16 @@ FULL_INDEX_LIMIT = 300  # above this many events the index is an overview of yea
 
 @dataclass(frozen=True)
 class Page:
-    """One file to write: its site path, the template that renders it, and its data."""
+    """One file to write: its site path, the template that renders it, and its data.
+
+    inputs names what the data is made of (see input_digest): a page whose inputs,
+    template and settings are as in an earlier build renders as it did then.
+    """
 
     dest: str
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+    inputs: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -132,31 +139,107 @@ def plan_pages(timeline: Timeline) -> list[Page]:
                 page = group.path if overview else "index.html"
                 home_of[event.slug] = f"{page}#event-{event.slug}"
     shared = {"years": years, "tags": tags, "tag_of": tag_of, "overview": overview}
+    nav = {f"overview={overview}", "tags:names"}  # tag_of: each tag's name, slug and page
+    lists = {"years", "tags", "sources"}
     pages = [Page("index.html", "index.html", {**shared, "events": events,
-                                                "sources_count": len(sources)})]
+                                                "sources_count": len(sources)},
+                  frozenset(nav | lists | ({"events"} if not overview else set())))]
     for index, group in enumerate(years):
         pages.append(Page(group.path, "year.html", {
             **shared, "year": group,
             "previous_year": years[index - 1] if index > 0 else None,
             "next_year": years[index + 1] if index + 1 < len(years) else None,
-        }))
+        }, frozenset(nav | {"years", f"year:{group.year}"})))
     for index, event in enumerate(events):
+        previous = events[index - 1] if index > 0 else None
+        following = events[index + 1] if index + 1 < len(events) else None
         pages.append(Page(event_path(event.slug), "event.html", {
-            **shared, "event": event,
-            "previous": events[index - 1] if index > 0 else None,
-            "next": events[index + 1] if index + 1 < len(events) else None,
+            **shared, "event": event, "previous": previous, "next": following,
             "timeline_link": home_of[event.slug],
-        }))
-    pages.append(Page("tags/index.html", "tags.html", shared))
+        }, frozenset(nav | {f"event:{event.slug}", f"link={home_of[event.slug]}"}
+                     | {f"event:{e.slug}" for e in (previous, following) if e is not None}
+                     | {f"first={previous is None}", f"last={following is None}"})))
+    pages.append(Page("tags/index.html", "tags.html", shared, frozenset(nav | {"tags"})))
     for tag in tags:
         pages.append(Page(tag.path, "tag.html", {**shared, "tag": tag,
-                                                   "groups": group_by_year(tag.events)}))
-    pages.append(Page("sources/index.html", "sources.html", {**shared, "sources": sources}))
+                                                   "groups": group_by_year(tag.events)},
+                          frozenset(nav | {f"tag:{tag.slug}"})))
+    pages.append(Page("sources/index.html", "sources.html", {**shared, "sources": sources},
+                      frozenset(nav | {"sources"})))
     for info in sources:
         pages.append(Page(info.path, "source.html", {**shared, "info": info,
-                                                     "groups": group_by_year(info.events)}))
-    pages.append(Page("404.html", "404.html", shared))
+                                                     "groups": group_by_year(info.events)},
+                          frozenset(nav | {f"source:{info.source.id}"})))
+    pages.append(Page("404.html", "404.html", shared, frozenset(nav)))
     return pages
+
+
+def input_digests(timeline: Timeline, events: Mapping[str, str]) -> Callable[[str], str]:
+    """Return the function giving the digest of one page input, from each event's digest.
+
+    Inputs: `event:<slug>` (everything of the event), `events` (all of them, in order),
+    `year:<y>`, `tag:<slug>`, `source:<id>` (the events of one, in order, and the source),
+    `tags`, `sources` (the lists, with their events), `years` (each year's months and
+    which events each holds),
+    `tags:names` (each tag's name, slug and page), and `name=value` (the value itself).
+    """
+    def of_events(group: tuple[Event, ...]) -> list[str]:
+        return [events.get(e.slug) or os.urandom(16).hex() for e in group]
+
+    @functools.cache
+    def tag_map() -> dict[str, TagInfo]:
+        return {t.slug: t for t in tags_of(timeline)}
+
+    @functools.cache
+    def source_map() -> dict[str, SourceInfo]:
+        return {i.source.id: i for i in sources_of(timeline)}
+
+    def compute(key: str) -> object:
+        kind, _, name = key.partition(":")
+        if "=" in key and not name:
+            return key
+        if kind == "event":
+            return events.get(name) or os.urandom(16).hex()  # unknown: never reused
+        if kind == "events":
+            return of_events(timeline.events)
+        if kind == "year":
+            return of_events(timeline.by_year.get(int(name), ()))
+        if kind == "tag":
+            tag = tag_map().get(name)
+            return tag and (tag.name, of_events(tag.events))
+        if kind == "source":
+            info = source_map().get(name)
+            return info and (repr(info.source), of_events(info.events))
+        if kind == "years":
+            return [(g.year, g.path, [(m.label, [e.slug for e in m.events]) for m in g.months])
+                    for g in group_by_year(timeline.events)]
+        if kind == "tags" and name == "names":
+            return [(tag, tag_slug(tag)) for tag in timeline.by_tag]
+        if kind == "tags":
+            return [(t.name, t.slug, of_events(t.events)) for t in tag_map().values()]
+        if kind == "sources":
+            return [(repr(i.source), of_events(i.events)) for i in source_map().values()]
+        raise ValueError(f"unknown page input '{key}'")
+
+    @functools.cache
+    def digest(key: str) -> str:
+        return hashlib.sha256(repr(compute(key)).encode("utf-8", "surrogatepass")).hexdigest()
+
+    return digest
+
+
+def page_digests(pages: list[Page], timeline: Timeline, events: Mapping[str, str],
+                 templates: Mapping[str, str], settings: str) -> dict[str, str]:
+    """Return the digest of each page's inputs, template (with what it includes) and
+    settings, by site path."""
+    digest = input_digests(timeline, events)
+    found = {}
+    for page in pages:
+        parts = [page.dest, templates.get(page.template, ""), settings,
+                 *(f"{key} {digest(key)}" for key in sorted(page.inputs))]
+        found[page.dest] = hashlib.sha256("\n".join(parts).encode("utf-8",
+                                                                  "surrogatepass")).hexdigest()
+    return found
 
 
 def render_pages(env: jinja2.Environment, timeline: Timeline,

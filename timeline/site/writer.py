@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import json
 import logging
 import os
 import shutil
 import signal
+import stat
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import FrameType, TracebackType
 
@@ -38,6 +41,20 @@ LEGACY_MARKER = ".timeline-site"  # sites built before the manifest: all but dot
 MANIFEST_FORMAT = 1
 SHOWN = 10  # foreign files named in a refusal
 _RENAME_EXCHANGE = 2
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A file of the current site to keep as it is: linked into the new one, mtime and all."""
+
+    sha: str  # its SHA-256, as the manifest records it
+
+
+class StaleSite(TimelineError):
+    """The site changed since its files were chosen to be kept (another build swapped it)."""
+
+
+Content = bytes | Path | Kept
 
 
 class Interrupted(TimelineError):
@@ -75,10 +92,44 @@ def safe_join(root: Path, dest: str) -> Path:
     return root.joinpath(*pure.parts)
 
 
-def write_site(output: Path, files: Mapping[str, bytes | Path]) -> None:
-    """Write files (bytes, or a path to copy) as the new site at output, all or nothing.
+def intact_files(output: Path) -> dict[str, str]:
+    """Return the SHA-256 of each file of the site at output that is as its build left it.
 
-    A symlinked output is followed: the site replaces the link's target, the link stays.
+    The manifest records each file's hash with its size, mtime and inode: a file whose
+    stat still matches holds what was written (like git's index); others are left out.
+    """
+    folder = Path(os.path.realpath(output))
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        hashes, stats = data["sha256"], data["stat"]
+    except (OSError, ValueError, TypeError, KeyError):
+        return {}
+    if not isinstance(hashes, dict) or not isinstance(stats, dict):
+        return {}
+    intact: dict[str, str] = {}
+    root = str(folder)
+    for dest, sha in hashes.items():
+        parts = dest.split("/")
+        if not isinstance(dest, str) or dest.startswith("/") or ".." in parts or "\\" in dest:
+            continue
+        try:
+            st = os.lstat(os.path.join(root, *parts))
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode) and stats.get(dest) == [st.st_size, st.st_mtime_ns,
+                                                               st.st_ino]:
+            intact[dest] = sha
+    return intact
+
+
+def write_site(output: Path, files: Mapping[str, Content]) -> dict[str, str]:
+    """Write files (bytes, a path to copy, or Kept) as the new site at output, all or
+    nothing; return the SHA-256 of each file by site path.
+
+    A file whose content the current site already has, unchanged, is hard-linked from
+    it (copied where links fail), so its mtime and inode stay. A symlinked output is
+    followed: the site replaces the link's target, the link stays. Raise StaleSite if a
+    Kept file is not in the current site any more.
     """
     folder = Path(os.path.realpath(output))
     try:
@@ -92,13 +143,18 @@ def write_site(output: Path, files: Mapping[str, bytes | Path]) -> None:
             _remove_stale(folder)
         guard.check()
         carried = _plan(folder, output, files)
+        current = intact_files(folder)
+        stale = [dest for dest, content in files.items()
+                 if isinstance(content, Kept) and current.get(dest) != content.sha]
+        if stale:
+            raise StaleSite(f"{stale[0]} changed in {output} since the build began")
         staging: Path | None = None
         try:
             with guard.uninterrupted():
                 staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-new-",
                                                 dir=folder.parent))
             guard.check()
-            _write(staging, files)
+            hashes = _write(staging, files, folder, current)
             with guard.uninterrupted():
                 old = _swap_in(staging, folder, carried)
                 staging = None
@@ -111,6 +167,7 @@ def write_site(output: Path, files: Mapping[str, bytes | Path]) -> None:
             raise
         with guard.uninterrupted():
             shutil.rmtree(old, ignore_errors=True)
+    return hashes
 
 
 def _discard(guard: _SignalGuard, staging: Path | None) -> None:
@@ -120,22 +177,61 @@ def _discard(guard: _SignalGuard, staging: Path | None) -> None:
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def _write(staging: Path, files: Mapping[str, bytes | Path]) -> None:
-    """Write the manifest first (so a killed build's folder can be told apart), then files."""
-    manifest = {"generator": "timeline", "format": MANIFEST_FORMAT, "files": sorted(files)}
+def _write(staging: Path, files: Mapping[str, Content], current_site: Path,
+           current: Mapping[str, str]) -> dict[str, str]:
+    """Write the manifest first (so a killed build's folder can be told apart), then the
+    files, linking those current_site has unchanged; then the manifest with hashes."""
+    manifest: dict[str, object] = {"generator": "timeline", "format": MANIFEST_FORMAT,
+                                   "files": sorted(files)}
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     made: set[Path] = set()
+    hashes: dict[str, str] = {}
+    stats: dict[str, list[int]] = {}
     for dest in sorted(files):
         target = safe_join(staging, dest)
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
         content = files[dest]
-        if isinstance(content, Path):
+        if isinstance(content, Kept):
+            sha = content.sha
+        elif isinstance(content, Path):
+            sha = _file_sha(content)
+        else:
+            sha = hashlib.sha256(content).hexdigest()
+        if current.get(dest) == sha:
+            _link(safe_join(current_site, dest), target)
+        elif isinstance(content, Path):
             shutil.copyfile(content, target)
+        elif isinstance(content, Kept):
+            raise StaleSite(f"{dest} is not in the current site any more")
         else:
             target.write_bytes(content)
+        st = os.lstat(target)
+        hashes[dest] = sha
+        stats[dest] = [st.st_size, st.st_mtime_ns, st.st_ino]
+    manifest.update({"sha256": hashes, "stat": stats})
+    (staging / MANIFEST).write_text(json.dumps(manifest, indent=0, sort_keys=True) + "\n",
+                                    encoding="utf-8")
     os.chmod(staging, 0o755)
+    return hashes
+
+
+def _link(source: Path, target: Path) -> None:
+    """Hard-link source at target; copy it (with its mtime) where links are not possible."""
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _file_sha(path: Path) -> str:
+    """Return the SHA-256 of a file's content."""
+    sha = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
 
 
 def _require_writable(folder: Path, output: Path) -> None:
@@ -157,9 +253,13 @@ def _owner(folder: Path, output: Path) -> Callable[[str], bool]:
         if files is None:
             raise UsageError(f"refusing to replace {output}: its {MANIFEST} cannot be read; "
                              "delete the folder yourself or choose another with -o")
-        dirs = {str(PurePosixPath(f).parent) + "/" for f in files}
-        for known in list(dirs):
-            dirs.update(str(p) + "/" for p in PurePosixPath(known).parents)
+        dirs = set()
+        for name in files:  # every folder above each file, as 'a/' and 'a/b/'
+            cut = name.rfind("/")
+            while cut > 0 and name[:cut + 1] not in dirs:
+                dirs.add(name[:cut + 1])
+                cut = name.rfind("/", 0, cut)
+        dirs.add("./")
         return lambda rel: rel in files or rel in dirs or rel == MANIFEST
     if (folder / LEGACY_MARKER).is_file():
         return lambda rel: not rel.startswith(".") or rel == LEGACY_MARKER
@@ -187,9 +287,10 @@ def _leaves(folder: Path) -> list[str]:
 
     found: list[str] = []
     try:
-        for dirpath, dirnames, filenames in os.walk(folder, onerror=fail):
-            rel = Path(dirpath).relative_to(folder).as_posix()
-            prefix = "" if rel == "." else rel + "/"
+        top = os.fspath(folder)
+        for dirpath, dirnames, filenames in os.walk(top, onerror=fail):
+            rel = dirpath[len(top):].lstrip(os.sep).replace(os.sep, "/")
+            prefix = rel + "/" if rel else ""
             links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
             dirnames[:] = [d for d in dirnames if d not in links]
             if prefix and not dirnames and not filenames and not links:
@@ -200,7 +301,7 @@ def _leaves(folder: Path) -> list[str]:
     return sorted(found)
 
 
-def _plan(folder: Path, output: Path, files: Mapping[str, bytes | Path] | None) -> list[str]:
+def _plan(folder: Path, output: Path, files: Mapping[str, Content] | None) -> list[str]:
     """Return the user's root dot-entries to carry into the new site; refuse if a file that
     timeline did not write would be lost (with files None, check everything but dot-entries)."""
     if not folder.is_dir():
@@ -228,9 +329,9 @@ def _plan(folder: Path, output: Path, files: Mapping[str, bytes | Path] | None) 
     return sorted(carried)
 
 
-def _same(path: Path, content: bytes | Path | None) -> bool:
+def _same(path: Path, content: Content | None) -> bool:
     """Return whether path is a plain file holding exactly content."""
-    if content is None or path.is_symlink() or not path.is_file():
+    if content is None or isinstance(content, Kept) or path.is_symlink() or not path.is_file():
         return False
     wanted = content.read_bytes() if isinstance(content, Path) else content
     return path.read_bytes() == wanted

@@ -1,0 +1,174 @@
+"""Incremental builds: which pages each kind of edit renders again, and that the site is
+then byte-identical to a clean build."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from timeline.build import BuildResult, build
+from timeline.site.writer import MANIFEST
+
+SOURCES = "a:\n  title: Source A\nb:\n  title: Source B\n"
+OLD = time.time() - 3600  # older than the cache's racy window
+
+
+def event(title: str, date: str, tags: str = "x", body: str = "Text [@a].") -> str:
+    return f'---\ntitle: "{title}"\ndate: "{date}"\ntags: [{tags}]\n---\n{body}\n'
+
+
+def make(root: Path) -> Path:
+    """Write a project of six events over three years, all files aged."""
+    content = root / "content"
+    content.mkdir(parents=True)
+    (content / "sources.yaml").write_text(SOURCES, encoding="utf-8")
+    for index, (year, tags) in enumerate([(2001, "x"), (2001, "y"), (2002, "x"),
+                                          (2002, "y"), (2003, "x"), (2003, "z")]):
+        (content / f"e{index}.md").write_text(event(f"Event {index}", f"{year}-0{index + 1}-01",
+                                                    tags), encoding="utf-8")
+    age(root)
+    return root
+
+
+def age(root: Path) -> None:
+    for path in [root, *root.rglob("*")]:
+        if ".timeline-cache" not in path.parts and "site" not in path.parts:
+            os.utime(path, (OLD, OLD), follow_symlinks=False)
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != MANIFEST}
+
+
+def clean(project: Path, tmp_path: Path) -> dict[str, str]:
+    """Return the digest of a clean build of a copy of project, without the cache."""
+    copy = tmp_path / "clean"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".timeline-cache", "site"))
+    build(copy, copy / "site", cache=False)
+    return digest(copy / "site")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+EVENT_PAGES = {f"events/e{i}/index.html" for i in range(6)}
+EDITS: dict[str, tuple[Callable[[Path], None], set[str]]] = {
+    "body": (lambda c: edit(c / "e2.md", "Text", "New text"),
+             {"events/e1/index.html", "events/e2/index.html", "events/e3/index.html",
+              "years/2002/index.html", "tags/x/index.html", "sources/a/index.html",
+              "index.html"}),
+    "title": (lambda c: edit(c / "e2.md", "Event 2", "Event two"),
+              {"events/e1/index.html", "events/e2/index.html", "events/e3/index.html",
+               "years/2002/index.html", "tags/x/index.html", "sources/a/index.html", "index.html"}),
+    "date to another year": (
+        lambda c: edit(c / "e2.md", "2002-03-01", "2003-12-01"),
+        {"events/e1/index.html", "events/e2/index.html", "events/e3/index.html",
+         "events/e4/index.html", "events/e5/index.html", "years/2002/index.html",
+         "years/2003/index.html", "years/2001/index.html", "tags/x/index.html",
+         "sources/a/index.html", "index.html"}),
+    "tag added": (lambda c: edit(c / "e2.md", "tags: [x]", "tags: [x, y]"),
+                  EVENT_PAGES | {"years/2001/index.html", "years/2002/index.html",
+                                 "years/2003/index.html", "tags/x/index.html", "tags/y/index.html",
+                                 "tags/index.html", "sources/a/index.html", "index.html"}),
+    "source edited": (lambda c: edit(c / "sources.yaml", "Source B", "Source Bee"),
+                      {"sources/b/index.html", "sources/index.html", "index.html"}),
+}
+
+
+def rendered(result: BuildResult) -> set[str]:
+    return set(result.rendered)
+
+
+@pytest.mark.parametrize("name", sorted(EDITS))
+def test_an_edit_renders_only_the_pages_that_depend_on_it(tmp_path: Path, name: str) -> None:
+    project = make(tmp_path / "p")
+    build(project)
+    change, expected = EDITS[name]
+    change(project / "content")
+    result = build(project)
+    assert result.rendered, "the edit must render something"
+    got = rendered(result)
+    lists = {"tags/index.html", "sources/index.html"}  # they list every event
+    assert got <= expected | lists, sorted(got - expected - lists)
+    assert result.parsed == (0 if name == "source edited" else 1)
+    assert digest(project / "site") == clean(project, tmp_path)
+
+
+def test_nothing_changed_does_nothing_and_keeps_every_file(tmp_path: Path) -> None:
+    project = make(tmp_path / "p")
+    first = build(project)
+    assert not first.unchanged and first.parsed == 6
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns)
+              for p in (project / "site").rglob("*") if p.is_file() and p.name != MANIFEST}
+    again = build(project)
+    assert again.unchanged and again.rendered == () and again.parsed == 0
+    assert len(again.timeline.events) == 6  # loaded when asked for
+    after = {p: (p.stat().st_ino, p.stat().st_mtime_ns)
+             for p in (project / "site").rglob("*") if p.is_file() and p.name != MANIFEST}
+    assert after == before
+
+
+def test_unchanged_pages_keep_their_inode_and_mtime_and_a_changed_page_is_new(
+        tmp_path: Path) -> None:
+    project = make(tmp_path / "p")
+    build(project)
+    site = project / "site"
+    kept, changed = site / "events" / "e5" / "index.html", site / "events" / "e0" / "index.html"
+    old_kept, old_changed = kept.stat(), changed.read_bytes()
+    edit(project / "content" / "e0.md", "Text", "Brand new text")
+    result = build(project)
+    assert "events/e5/index.html" not in rendered(result)
+    assert (kept.stat().st_ino, kept.stat().st_mtime_ns) == (old_kept.st_ino,
+                                                             old_kept.st_mtime_ns)
+    assert changed.read_bytes() != old_changed and b"Brand new text" in changed.read_bytes()
+
+
+def test_deleting_renaming_and_editing_templates_match_a_clean_build(tmp_path: Path) -> None:
+    project = make(tmp_path / "p")
+    build(project)
+    (project / "content" / "e3.md").unlink()
+    result = build(project)
+    assert "events/e3/index.html" not in result.rendered and result.parsed == 0
+    assert digest(project / "site") == clean(project, tmp_path)
+    (project / "content" / "e4.md").rename(project / "content" / "renamed.md")
+    result = build(project)
+    assert result.parsed == 1
+    assert digest(project / "site") == clean(project, tmp_path)
+    (project / "templates").mkdir()
+    shutil.copy(Path(__file__).parent.parent / "templates" / "tag.html",
+                project / "templates" / "tag.html")
+    edit(project / "templates" / "tag.html", "{% block main %}", "{% block main %}<p>T</p>")
+    result = build(project)
+    assert result.rendered and all(d.startswith("tags/") and d != "tags/index.html"
+                                   for d in result.rendered), result.rendered
+    assert digest(project / "site") == clean(project, tmp_path)
+
+
+def test_deleting_the_cache_or_no_cache_gives_the_same_site(tmp_path: Path) -> None:
+    project = make(tmp_path / "p")
+    build(project)
+    shutil.rmtree(project / ".timeline-cache")
+    edit(project / "content" / "e1.md", "Text", "Other text")
+    result = build(project)
+    assert result.parsed == 6
+    assert digest(project / "site") == clean(project, tmp_path)
+    assert not build(project, cache=False).unchanged
+
+
+def test_options_invalidate(tmp_path: Path) -> None:
+    project = make(tmp_path / "p")
+    build(project)
+    result = build(project, base_url="https://example.org/")
+    assert not result.unchanged and len(result.rendered) > 10
+    assert (project / "site" / "feed.xml").is_file()
+    result = build(project, environ={"SOURCE_DATE_EPOCH": "1000"})
+    assert not result.unchanged and not (project / "site" / "feed.xml").exists()

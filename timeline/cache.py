@@ -1,0 +1,309 @@
+"""The build cache: parsed events, rendered pages' digests and the last build, by content.
+
+It lives in PROJECT/.timeline-cache/cache.sqlite (SQLite in WAL mode: every
+build's additions are one transaction, so a killed build leaves the cache as
+it was) and is safe to delete at any time. Everything in it is addressed by
+what produced it: an event by the digest of its file, the settings and what
+it looked up (titles of cross-referenced events, cited sources, attachments);
+a page by the digest of its inputs. A stat index (path, size, mtime, ctime,
+inode, like git's) lets unchanged files go unread; a file changed less than
+RACY_NS before it was looked at is not trusted to its stat. Any change of the
+tool itself (its version or any of its source or theme files) empties it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import sqlite3
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from timeline import __version__
+from timeline.errors import Diagnostic
+from timeline.model import Event
+
+log = logging.getLogger(__name__)
+
+CACHE_DIR = ".timeline-cache"
+CACHE_FILE = "cache.sqlite"
+SCHEMA = 1
+RACY_NS = 2_000_000_000  # a file changed this close to a scan may change again unseen
+PACKAGE_DIR = Path(__file__).resolve().parent
+INPUT_DIRS = ("content", "templates", "static")
+INPUT_FILES = ("timeline.toml",)
+
+StatKey = tuple[int, ...]
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stat BLOB NOT NULL,
+                                  info BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS events (key TEXT PRIMARY KEY, deps BLOB NOT NULL,
+                                   event BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS pages (digest TEXT PRIMARY KEY, sha TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS builds (output TEXT PRIMARY KEY, record BLOB NOT NULL);
+"""
+
+
+def digest(*parts: object) -> str:
+    """Return the SHA-256 of the repr of parts (values whose repr is deterministic)."""
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def tool_digest(theme: Path | None = None) -> str:
+    """Return a digest of this timeline: its version and every file of the package and theme."""
+    sha = hashlib.sha256(__version__.encode())
+    for root in (PACKAGE_DIR, theme):
+        if root is None:
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+            for name in sorted(filenames):
+                if name.endswith((".pyc", ".pyo")):
+                    continue
+                path = os.path.join(dirpath, name)
+                sha.update(os.path.relpath(path, root).encode("utf-8", "surrogateescape"))
+                try:
+                    with open(path, "rb") as file:
+                        sha.update(hashlib.sha256(file.read()).digest())
+                except OSError:
+                    sha.update(b"?")
+    return sha.hexdigest()
+
+
+def stat_key(path: Path | str) -> StatKey | None:
+    """Return what identifies a file's version without reading it, or None if it is gone."""
+    try:
+        link = os.lstat(path)
+        st = os.stat(path) if os.path.islink(path) else link
+    except OSError:
+        return None
+    return (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev,
+            link.st_ino, link.st_mtime_ns)
+
+
+def is_racy(key: StatKey, now_ns: int) -> bool:
+    """Return whether a file was changed so recently that its stat may not show the next change."""
+    return max(key[2], key[7]) >= now_ns - RACY_NS  # mtimes: ctime cannot be set back
+
+
+def scan_inputs(project: Path) -> tuple[str, bool]:
+    """Return a digest of the stat of every input file and folder, and whether any is racy."""
+    now = time.time_ns()
+    entries: list[tuple[str, StatKey | None]] = []
+    racy = False
+    for name in INPUT_FILES:
+        entries.append((name, stat_key(project / name)))
+    for top in INPUT_DIRS:
+        root = project / top
+        entries.append((top, stat_key(root)))
+        seen: set[tuple[int, int]] = set()
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+            st = os.stat(dirpath)
+            if (st.st_dev, st.st_ino) in seen:  # a symlink loop: the gate reports it
+                dirnames[:] = []
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            dirnames.sort()
+            for name in sorted(filenames) + dirnames:
+                path = os.path.join(dirpath, name)
+                key = stat_key(path)
+                if key is not None and is_racy(key, now):
+                    racy = True
+                entries.append((os.path.relpath(path, project), key))
+    return digest(entries), racy
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """What the loader needs of an event file without reading it again."""
+
+    path: str
+    sha: str  # of the file as read (front matter and body)
+    title: str | None
+    slug: str | None
+    draft: bool
+    xrefs: frozenset[str]  # every `[[slug` written in it: the titles it may look up
+
+
+@dataclass(frozen=True)
+class BuildRecord:
+    """The last good build into one output: its inputs and what it wrote."""
+
+    options: str
+    inputs: str
+    files: Mapping[str, str]  # site path -> SHA-256, as in the output's manifest
+    warnings: tuple[Diagnostic, ...]
+    events: int
+    pages: int
+
+
+@dataclass
+class Cache:
+    """An open cache: reads are served from memory, writes wait for commit()."""
+
+    connection: sqlite3.Connection
+    options: str
+    tool: str
+    hits: int = 0
+    misses: int = 0
+
+    @classmethod
+    def open(cls, project: Path, options: str, theme: Path | None = None) -> Cache | None:
+        """Open (or create) the project's cache; None, with a warning, if it cannot be used."""
+        tool = tool_digest(theme)
+        folder = project / CACHE_DIR
+        for attempt in range(2):
+            try:
+                folder.mkdir(exist_ok=True)
+                gitignore = folder / ".gitignore"
+                if not gitignore.exists():
+                    gitignore.write_text("*\n", encoding="utf-8")
+                connection = sqlite3.connect(folder / CACHE_FILE, timeout=30,
+                                             isolation_level=None)
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute("PRAGMA synchronous=NORMAL")
+                connection.executescript(_TABLES)
+                cache = cls(connection, options, tool)
+                cache._check_tool()
+                return cache
+            except sqlite3.DatabaseError as error:
+                if attempt == 0 and not isinstance(error, sqlite3.OperationalError):
+                    log.warning("the build cache is damaged (%s): starting a new one", error)
+                    _remove(folder / CACHE_FILE)
+                    continue
+                log.warning("cannot use the build cache in %s: %s", folder, error)
+            except OSError as error:
+                log.warning("cannot use the build cache in %s: %s", folder, error.strerror)
+            return None
+        return None
+
+    def _check_tool(self) -> None:
+        """Empty the cache if it was made by another version or checkout of timeline."""
+        row = self.connection.execute("SELECT value FROM meta WHERE key='tool'").fetchone()
+        if row is not None and row[0] == f"{SCHEMA}:{self.tool}":
+            return
+        with self.transaction():
+            for table in ("files", "events", "pages", "builds", "meta"):
+                self.connection.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+            self.connection.execute("INSERT INTO meta VALUES ('tool', ?)",
+                                    (f"{SCHEMA}:{self.tool}",))
+
+    def transaction(self) -> _Transaction:
+        """Return a context that runs its statements as one transaction."""
+        return _Transaction(self.connection)
+
+    def close(self) -> None:
+        """Close the database."""
+        self.connection.close()
+
+    # -- the last build ------------------------------------------------------------
+
+    def last_build(self, output: Path) -> BuildRecord | None:
+        """Return the record of the last good build into output, if any."""
+        row = self.connection.execute("SELECT record FROM builds WHERE output=?",
+                                      (os.path.realpath(output),)).fetchone()
+        record = _unpickle(row[0]) if row else None
+        return record if isinstance(record, BuildRecord) else None
+
+    def save_build(self, output: Path, record: BuildRecord) -> None:
+        """Remember a good build (its inputs digest is empty when they were too fresh)."""
+        with self.transaction():
+            self.connection.execute("INSERT OR REPLACE INTO builds VALUES (?, ?)",
+                                    (os.path.realpath(output), pickle.dumps(record)))
+
+    # -- files and events ------------------------------------------------------------
+
+    def known_files(self, project: Path, paths: Iterable[str]) -> dict[str, FileInfo]:
+        """Return the files whose stat is as recorded (and not racy), by path."""
+        now = time.time_ns()
+        rows = {path: (stat, info) for path, stat, info in
+                self.connection.execute("SELECT path, stat, info FROM files")}
+        found: dict[str, FileInfo] = {}
+        for path in paths:
+            row = rows.get(path)
+            if row is None:
+                continue
+            key = stat_key(project / path)
+            if key is None or is_racy(key, now) or pickle.dumps(key) != row[0]:
+                continue
+            info = _unpickle(row[1])
+            if isinstance(info, FileInfo):
+                found[path] = info
+        return found
+
+    def events(self, keys: Mapping[str, str]) -> dict[str, tuple[Any, Event]]:
+        """Return (deps, event) of each path whose event key is cached."""
+        wanted = {key: path for path, key in keys.items()}
+        found: dict[str, tuple[Any, Event]] = {}
+        for key, deps, blob in self.connection.execute("SELECT key, deps, event FROM events"):
+            path = wanted.get(key)
+            if path is None:
+                continue
+            event = _unpickle(blob)
+            if isinstance(event, Event):
+                found[path] = (_unpickle(deps), event)
+        return found
+
+    def store_load(self, project: Path, infos: Iterable[FileInfo],
+                   events: Mapping[str, tuple[str, Any, Event]]) -> None:
+        """Replace the stat index and the events with those of this load."""
+        now = time.time_ns()
+        rows = []
+        for info in infos:
+            key = stat_key(project / info.path)
+            if key is not None and not is_racy(key, now):
+                rows.append((info.path, pickle.dumps(key), pickle.dumps(info)))
+        with self.transaction():
+            self.connection.execute("DELETE FROM files")
+            self.connection.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", rows)
+            self.connection.execute("DELETE FROM events")
+            self.connection.executemany(
+                "INSERT OR REPLACE INTO events VALUES (?, ?, ?)",
+                [(key, pickle.dumps(deps), pickle.dumps(event))
+                 for key, deps, event in events.values()])
+
+    # -- pages ---------------------------------------------------------------------
+
+    def page_shas(self) -> dict[str, str]:
+        """Return the SHA-256 of the output of every page digest known."""
+        return dict(self.connection.execute("SELECT digest, sha FROM pages"))
+
+    def store_pages(self, shas: Mapping[str, str]) -> None:
+        """Replace the page digests with those of this build."""
+        with self.transaction():
+            self.connection.execute("DELETE FROM pages")
+            self.connection.executemany("INSERT INTO pages VALUES (?, ?)", shas.items())
+
+
+class _Transaction:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    def __enter__(self) -> None:
+        self.connection.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        self.connection.execute("COMMIT" if kind is None else "ROLLBACK")
+
+
+def _unpickle(blob: bytes) -> object:
+    """Return the object pickled in blob, or None if it cannot be read (another version)."""
+    try:
+        return pickle.loads(blob)
+    except Exception:  # a damaged or foreign row is a miss, never an error
+        return None
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            os.remove(str(path) + suffix)
+        except OSError:
+            pass
