@@ -26,9 +26,11 @@ from timeline.errors import (
     printable,
 )
 from timeline.model import Timeline
+from timeline.pool import map_slices
+from timeline.progress import Progress
 from timeline.site.exports import atom_feed, events_json, sitemap, timelinejs_json
 from timeline.site.filters import template_filters
-from timeline.site.pages import plan_pages, render_pages
+from timeline.site.pages import Page, plan_pages, render_pages
 from timeline.site.theme import explain_missing, load_catalogue, make_environment, theme_roots
 from timeline.site.urls import path_key
 from timeline.site.writer import check_output, write_site
@@ -51,6 +53,12 @@ class TemplateError(TimelineError):
         """Return 'PATH:LINE: error: MESSAGE', or 'error: MESSAGE' when no template is to blame."""
         return str(self.diagnostic) if self.diagnostic is not None else super().format()
 
+    def __reduce__(self) -> tuple[type[TemplateError], tuple[str, str | None, int]]:
+        """Pickle with the path and line (a worker process sends the error back)."""
+        where = self.diagnostic
+        return (type(self), (str(self), where.path if where else None,
+                             where.line if where else 0))
+
 
 @dataclass(frozen=True)
 class BuildResult:
@@ -72,14 +80,19 @@ class BuildResult:
 def build(project: Path, output: Path | None = None, *, drafts: bool = False,
           base_url: str | None = None, strict: bool = False,
           environ: Mapping[str, str] | None = None,
-          bytecode_cache: jinja2.BytecodeCache | None = None) -> BuildResult:
-    """Build the site of project into output; on any error the old site is left as it was."""
+          bytecode_cache: jinja2.BytecodeCache | None = None, jobs: int = 1,
+          progress: Progress | None = None) -> BuildResult:
+    """Build the site of project into output; on any error the old site is left as it was.
+
+    jobs > 1 parses events and renders pages of a large project in that many processes;
+    progress shows the stages on a terminal.
+    """
     started = time.perf_counter()
     require_project(project)
     epoch = source_date_epoch(os.environ if environ is None else environ)
     output = output if output is not None else project / "site"
     check_output(output, project)
-    timeline, report = load_project(project, drafts=drafts)
+    timeline, report = load_project(project, drafts=drafts, jobs=jobs, progress=progress)
     copied = copied_files(project, timeline.config, report)
     if base_url is not None:
         timeline = Timeline(timeline.config.with_base_url(base_url), timeline.events,
@@ -88,12 +101,17 @@ def build(project: Path, output: Path | None = None, *, drafts: bool = False,
         report.promote_warnings()
     report.raise_if_errors()
     files, pages = render_site(project, timeline, epoch, copied=copied,
-                               bytecode_cache=bytecode_cache)
+                               bytecode_cache=bytecode_cache, jobs=jobs, progress=progress)
+    if progress is not None:
+        progress.stage("writing", len(files))
     write_site(output, files)
+    if progress is not None:
+        progress.advance(len(files))
     return BuildResult(timeline, report, pages, len(files), time.perf_counter() - started)
 
 
-def load_project(project: Path, *, drafts: bool = False) -> tuple[Timeline, Report]:
+def load_project(project: Path, *, drafts: bool = False, jobs: int = 1,
+                 progress: Progress | None = None) -> tuple[Timeline, Report]:
     """Load the timeline, its editor's-note label asked of the theme; problems in the report."""
     report = Report()
     try:
@@ -107,13 +125,13 @@ def load_project(project: Path, *, drafts: bool = False) -> tuple[Timeline, Repo
         report.add(error)
         label = NOTE_LABEL
     return load_timeline(project, drafts=drafts, config=config, report=report,
-                         note_label=label)
+                         note_label=label, jobs=jobs, progress=progress)
 
 
 def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None = None, *,
                 copied: dict[str, Path] | None = None,
-                bytecode_cache: jinja2.BytecodeCache | None = None
-                ) -> tuple[dict[str, bytes | Path], int]:
+                bytecode_cache: jinja2.BytecodeCache | None = None, jobs: int = 1,
+                progress: Progress | None = None) -> tuple[dict[str, bytes | Path], int]:
     """Return every file of the site (bytes, or a path to copy) and the number of pages.
 
     copied is what copied_files() found; without it the files are looked up here.
@@ -122,8 +140,8 @@ def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None
         report = Report()
         copied = copied_files(project, timeline.config, report)
         report.raise_if_errors()
-    env = make_environment(project, language=timeline.config.language,
-                           filters=template_filters(), bytecode_cache=bytecode_cache)
+    make_environment(project, language=timeline.config.language,  # a bad theme fails here
+                     filters=template_filters(), bytecode_cache=bytecode_cache)
     pages = plan_pages(timeline)
     files: dict[str, bytes | Path] = {}
     files.update(copied)
@@ -133,8 +151,45 @@ def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None
     if clashes:
         raise UsageError(f"a copied file would overwrite a page: {', '.join(clashes[:5])}; "
                          "rename or move it in content/ or static/")
+    if progress is not None:
+        progress.stage("rendering pages", len(pages))
+    rendering = _Rendering(project, timeline, pages, bytecode_cache)
+    for rendered in map_slices(_environment, _render_slice, rendering, len(pages), jobs=jobs,
+                               done=progress.advance if progress is not None else None):
+        files.update(rendered)
+    files["events.json"] = events_json(timeline)
+    files["timeline.json"] = timelinejs_json(timeline)
+    if timeline.config.base_url is not None:
+        files["feed.xml"] = atom_feed(timeline, source_date_epoch)
+        files["sitemap.xml"] = sitemap(timeline, [page.dest for page in pages])
+    return files, len(pages)
+
+
+@dataclass(frozen=True)
+class _Rendering:
+    """What rendering the pages needs, in this process or a worker."""
+
+    project: Path
+    timeline: Timeline
+    pages: list[Page]
+    bytecode_cache: jinja2.BytecodeCache | None
+
+
+def _environment(rendering: _Rendering) -> tuple[_Rendering, jinja2.Environment]:
+    """Return the input with the template environment of one process."""
+    env = make_environment(rendering.project, language=rendering.timeline.config.language,
+                           filters=template_filters(), bytecode_cache=rendering.bytecode_cache)
+    return rendering, env
+
+
+def _render_slice(prepared: tuple[_Rendering, jinja2.Environment], start: int, stop: int
+                  ) -> list[tuple[str, bytes]]:
+    """Render pages start:stop; a template error becomes a TemplateError here, where its
+    traceback still names the template line."""
+    rendering, env = prepared
+    project = rendering.project
     try:
-        files.update(render_pages(env, timeline, pages))
+        return list(render_pages(env, rendering.timeline, rendering.pages[start:stop]))
     except jinja2.TemplateNotFound as error:
         raise TemplateError(explain_missing(error, project)) from None
     except jinja2.TemplateSyntaxError as error:
@@ -142,12 +197,6 @@ def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None
                             error.lineno) from None
     except jinja2.TemplateError as error:
         raise TemplateError(str(error), *_template_line(error)) from None
-    files["events.json"] = events_json(timeline)
-    files["timeline.json"] = timelinejs_json(timeline)
-    if timeline.config.base_url is not None:
-        files["feed.xml"] = atom_feed(timeline, source_date_epoch)
-        files["sitemap.xml"] = sitemap(timeline, [page.dest for page in pages])
-    return files, len(pages)
 
 
 def source_date_epoch(environ: Mapping[str, str]) -> int | None:

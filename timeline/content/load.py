@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from timeline.config import Config, load_config
@@ -18,8 +19,10 @@ from timeline.content.gate import (
 )
 from timeline.content.markup import Renderer
 from timeline.content.sources import load_registry
-from timeline.errors import ContentError, Report, UsageError
+from timeline.errors import ContentError, Diagnostic, Report, UsageError
 from timeline.model import Event, Source, Timeline
+from timeline.pool import map_slices
+from timeline.progress import Progress
 from timeline.site.urls import path_key, slug_of_path, source_path
 
 log = logging.getLogger(__name__)
@@ -34,14 +37,16 @@ def require_project(project: Path) -> None:
 
 
 def load_timeline(project: Path, *, drafts: bool = False, config: Config | None = None,
-                  report: Report | None = None, note_label: str = NOTE_LABEL
+                  report: Report | None = None, note_label: str = NOTE_LABEL,
+                  jobs: int = 1, progress: Progress | None = None
                   ) -> tuple[Timeline, Report]:
     """Read every file of a project and return the timeline with the problems found.
 
     note_label is the heading of editor's notes in the site's language (the
     caller asks the theme). Nothing is written. Errors do not stop the reading:
     every file is read so that all problems can be reported at once; the caller
-    decides what to do.
+    decides what to do. With jobs > 1, a large project's events are parsed in
+    that many processes (timeline.pool), with the same result.
     """
     report = report if report is not None else Report()
     if config is None:
@@ -61,25 +66,60 @@ def load_timeline(project: Path, *, drafts: bool = False, config: Config | None 
         return Timeline(config, ()), report
     registry = load_registry(project / CONTENT_DIR, CONTENT_DIR, report,
                              date_order=config.date_order)
+    progress = progress if progress is not None else Progress(None)
     files = []
-    for rel in find_event_files(project, report):
+    found = find_event_files(project, report)
+    progress.stage("reading", len(found))
+    for rel in found:
         try:
             files.append(read_source_file(project, rel))
         except ContentError as error:
             report.add(error)
+        progress.advance()
     titles, unpublished = _titles(files, drafts)
-    renderer = Renderer(unsafe_html=config.unsafe_html, pretty_urls=config.pretty_urls,
-                        titles=titles, note_label=note_label)
+    progress.stage("rendering Markdown", len(files))
+    parsing = _Parsing(files, registry, config, titles, note_label, unpublished, project)
     events: list[Event] = []
-    for file in files:
-        event = parse_event(file, registry=registry, config=config, renderer=renderer,
-                            report=report, project=project, unpublished=unpublished)
-        if event is not None and (drafts or not event.draft):
-            events.append(event)
+    for parsed, diagnostics in map_slices(_renderer, _parse_slice, parsing, len(files),
+                                          jobs=jobs, done=progress.advance):
+        report.diagnostics.extend(diagnostics)
+        events.extend(e for e in parsed if e is not None and (drafts or not e.draft))
     _check_unique_slugs(events, {f.path: f for f in files}, report)
     _check_unique_pages(registry, events, report)
     events.sort(key=Event.sort_key)
     return Timeline(config, tuple(events), registry), report
+
+
+@dataclass(frozen=True)
+class _Parsing:
+    """What parsing the events needs: the files, and what every event is checked against."""
+
+    files: list[SourceFile]
+    registry: Mapping[str, Source]
+    config: Config
+    titles: dict[str, str]
+    note_label: str
+    unpublished: frozenset[str]
+    project: Path
+
+
+def _renderer(parsing: _Parsing) -> tuple[_Parsing, Renderer]:
+    """Return the input with the Markdown renderer of one process."""
+    config = parsing.config
+    return parsing, Renderer(unsafe_html=config.unsafe_html, pretty_urls=config.pretty_urls,
+                             titles=parsing.titles, note_label=parsing.note_label)
+
+
+def _parse_slice(prepared: tuple[_Parsing, Renderer], start: int, stop: int
+                 ) -> tuple[list[Event | None], list[Diagnostic]]:
+    """Parse files start:stop; return their events (None: not valid) and their problems."""
+    parsing, renderer = prepared
+    report = Report()
+    events = [parse_event(file, registry=parsing.registry, config=parsing.config,
+                          renderer=renderer, report=report, project=parsing.project,
+                          unpublished=parsing.unpublished)
+              for file in parsing.files[start:stop]]
+    return events, report.diagnostics
 
 
 def _titles(files: list[SourceFile], drafts: bool) -> tuple[dict[str, str], frozenset[str]]:
