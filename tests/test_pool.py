@@ -11,6 +11,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from conftest import REPO, MakeProject, event
 
 from timeline import pool
 from timeline.build import TemplateError, build, load_project
+from timeline.cli import main
 from timeline.errors import BuildError, ContentError
 from timeline.pool import default_jobs, map_slices, slices
 
@@ -220,3 +222,49 @@ def test_ctrl_c_stops_the_workers_without_a_traceback(make_project: MakeProject,
     assert _group_alive(process.pid) == []
     assert not (project / "site").exists()
     assert [p.name for p in project.iterdir()] == ["content"]
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "x", "1.5"])
+def test_jobs_must_be_a_whole_number_of_at_least_one(capsys: pytest.CaptureFixture[str],
+                                                     jobs: str) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["build", "--jobs", jobs])
+    assert exited.value.code == 2
+    expected = (f"must be at least 1, not {jobs}" if jobs.lstrip("-").isdigit()
+                else f"must be a whole number, not '{jobs}'")
+    assert capsys.readouterr().err.splitlines()[-1] == \
+        f"timeline build: error: argument -j/--jobs: {expected}"
+
+
+@pytest.mark.parametrize(("command", "jobs", "pooled"), [
+    ("build", "2", True), ("build", "1", False), ("check", "2", True), ("check", "1", False)])
+def test_the_command_line_passes_jobs_on(make_project: MakeProject, always_pool: None,
+                                         caplog: pytest.LogCaptureFixture, command: str,
+                                         jobs: str, pooled: bool) -> None:
+    project = make_project(_events(20))
+    with caplog.at_level(logging.DEBUG, logger="timeline.pool"):
+        assert main([command, str(project), "--jobs", jobs]) == 0
+    assert bool(_worker_pids(caplog)) is pooled
+
+
+def test_spawned_workers_build_the_same_site(make_project: MakeProject, tmp_path: Path,
+                                             always_pool: None,
+                                             monkeypatch: pytest.MonkeyPatch,
+                                             caplog: pytest.LogCaptureFixture) -> None:
+    """Where fork is not safe (serve's threads, macOS, Windows) the input is pickled."""
+    from timeline.serve.preview import MemoryBytecodeCache
+
+    project = make_project(_events(20))
+    build(project, tmp_path / "one", jobs=1)
+    monkeypatch.setattr(pool, "start_method", lambda: "spawn")
+    with caplog.at_level(logging.DEBUG, logger="timeline.pool"):
+        build(project, tmp_path / "two", jobs=2, bytecode_cache=MemoryBytecodeCache())
+    assert "(spawn)" in caplog.text and _worker_pids(caplog)
+    assert _digest(tmp_path / "one") == _digest(tmp_path / "two")
+
+
+def test_fork_is_used_only_without_other_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert pool.start_method() == "fork"
+    monkeypatch.setattr(threading, "active_count", lambda: 2)  # serve's server and watcher
+    assert pool.start_method() == "spawn"

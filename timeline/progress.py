@@ -35,9 +35,10 @@ class Progress:
         self._draw()
 
     def advance(self, steps: int = 1) -> None:
-        """Count steps done; redraw if the last redraw is old enough."""
+        """Count steps done; redraw if the last redraw is old enough, or the stage is done."""
         self.count = min(self.count + steps, self.total)
-        if self._drawn_at is None or self.clock() - self._drawn_at >= self.interval:
+        if (self._drawn_at is None or self.count == self.total
+                or self.clock() - self._drawn_at >= self.interval):
             self._draw()
 
     def close(self) -> None:
