@@ -1,9 +1,10 @@
 """Time `timeline build` on a generated project of N events (default 5,000).
 
-Usage: python benchmarks/build_scale.py [N] [--profile]
+Usage: python benchmarks/build_scale.py [N] [--jobs J] [--profile]
 Prints the time of each stage: load (read + parse + render Markdown), render
 pages, write. Each event has tags, a location, two citations and three
-paragraphs, like a real newsroom timeline.
+paragraphs, like a real newsroom timeline. --jobs J parses and renders in J
+processes (default 1; see timeline/pool.py).
 """
 
 from __future__ import annotations
@@ -49,16 +50,18 @@ def make_project(root: Path, count: int) -> Path:
 
 
 def main() -> None:
-    count = int(next((a for a in sys.argv[1:] if a.isdigit()), 5000))
+    args = sys.argv[1:]
+    jobs = int(args.pop(args.index("--jobs") + 1)) if "--jobs" in args else 1
+    count = int(next((a for a in args if a.isdigit()), 5000))
     with tempfile.TemporaryDirectory() as folder:
         project = make_project(Path(folder) / "project", count)
         profiler = cProfile.Profile() if "--profile" in sys.argv else None
         if profiler:
             profiler.enable()
         started = time.perf_counter()
-        timeline, report = load_timeline(project)
+        timeline, report = load_timeline(project, jobs=jobs)
         loaded = time.perf_counter()
-        files, pages = render_site(project, timeline)
+        files, pages = render_site(project, timeline, jobs=jobs)
         rendered = time.perf_counter()
         write_site(project / "site", files)
         written = time.perf_counter()
@@ -66,7 +69,7 @@ def main() -> None:
             profiler.disable()
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
         assert not report.errors, report.errors[:3]
-        print(f"{count} events, {pages} pages, {len(files)} files")
+        print(f"{count} events, {pages} pages, {len(files)} files, {jobs} jobs")
         print(f"load   {loaded - started:6.2f} s")
         print(f"render {rendered - loaded:6.2f} s")
         print(f"write  {written - rendered:6.2f} s")

@@ -29,9 +29,11 @@ from timeline.errors import (
     printable,
 )
 from timeline.model import Timeline
+from timeline.pool import map_slices
+from timeline.progress import Progress
 from timeline.site.exports import atom_feed, events_json, sitemap, timelinejs_json
 from timeline.site.filters import template_filters
-from timeline.site.pages import page_digests, plan_pages, render_pages
+from timeline.site.pages import Page, page_digests, plan_pages, render_pages
 from timeline.site.theme import (
     default_theme_dir,
     explain_missing,
@@ -59,6 +61,12 @@ class TemplateError(TimelineError):
     def format(self) -> str:
         """Return 'PATH:LINE: error: MESSAGE', or 'error: MESSAGE' when no template is to blame."""
         return str(self.diagnostic) if self.diagnostic is not None else super().format()
+
+    def __reduce__(self) -> tuple[type[TemplateError], tuple[str, str | None, int]]:
+        """Pickle with the path and line (a worker process sends the error back)."""
+        where = self.diagnostic
+        return (type(self), (str(self), where.path if where else None,
+                             where.line if where else 0))
 
 
 @dataclass
@@ -109,8 +117,11 @@ def build(project: Path, output: Path | None = None, *, drafts: bool = False,
           base_url: str | None = None, strict: bool = False,
           environ: Mapping[str, str] | None = None,
           bytecode_cache: jinja2.BytecodeCache | None = None,
-          cache: bool = True) -> BuildResult:
+          cache: bool = True, jobs: int = 1, progress: Progress | None = None) -> BuildResult:
     """Build the site of project into output; on any error the old site is left as it was.
+
+    jobs > 1 parses events and renders pages of a large project in that many processes;
+    progress shows the stages on a terminal.
 
     With cache, PROJECT/.timeline-cache keeps parsed events and page digests: unchanged
     events are not parsed, unchanged pages not rendered nor rewritten, and a build with
@@ -126,7 +137,7 @@ def build(project: Path, output: Path | None = None, *, drafts: bool = False,
     try:
         return _build(project, output, store, options, drafts=drafts, base_url=base_url,
                       strict=strict, epoch=epoch, bytecode_cache=bytecode_cache,
-                      started=started)
+                      started=started, jobs=jobs, progress=progress)
     finally:
         if store is not None:
             store.close()
@@ -134,7 +145,8 @@ def build(project: Path, output: Path | None = None, *, drafts: bool = False,
 
 def _build(project: Path, output: Path, store: Cache | None, options: str, *, drafts: bool,
            base_url: str | None, strict: bool, epoch: int | None,
-           bytecode_cache: jinja2.BytecodeCache | None, started: float) -> BuildResult:
+           bytecode_cache: jinja2.BytecodeCache | None, started: float, jobs: int = 1,
+           progress: Progress | None = None) -> BuildResult:
     """Build with an open cache (or none): skip everything if nothing changed."""
     inputs, racy = scan_inputs(project) if store is not None else ("", True)
     record = store.last_build(output) if store is not None else None
@@ -149,7 +161,8 @@ def _build(project: Path, output: Path, store: Cache | None, options: str, *, dr
             lambda: _load(project, drafts, base_url, store=None)[0], report, record.pages,
             len(record.files), time.perf_counter() - started, record.events, unchanged=True)
     events: dict[str, str] = {}
-    timeline, report = _load(project, drafts, base_url, store=store, digests=events)
+    timeline, report = _load(project, drafts, base_url, store=store, digests=events,
+                             jobs=jobs, progress=progress)
     copied = copied_files(project, timeline.config, report)
     if strict and report.warnings:
         report.promote_warnings()
@@ -158,14 +171,19 @@ def _build(project: Path, output: Path, store: Cache | None, options: str, *, dr
     if store is not None:
         reuse = Reuse(events, store.page_shas(), intact_files(output))
     files, pages = render_site(project, timeline, epoch, copied=copied,
-                               bytecode_cache=bytecode_cache, reuse=reuse)
+                               bytecode_cache=bytecode_cache, reuse=reuse, jobs=jobs,
+                               progress=progress)
+    if progress is not None:
+        progress.stage("writing", len(files))
     try:
         hashes = write_site(output, files)
     except StaleSite:  # another build replaced the site meanwhile: render everything
         reuse = Reuse(events, {}, {})
         files, pages = render_site(project, timeline, epoch, copied=copied,
-                                   bytecode_cache=bytecode_cache, reuse=reuse)
+                                   bytecode_cache=bytecode_cache, reuse=reuse, jobs=jobs)
         hashes = write_site(output, files)
+    if progress is not None:
+        progress.advance(len(files))
     if store is not None and reuse is not None:
         store.store_pages({reuse.digests[dest]: hashes[dest] for dest in reuse.digests
                            if dest in hashes})
@@ -179,9 +197,11 @@ def _build(project: Path, output: Path, store: Cache | None, options: str, *, dr
 
 
 def _load(project: Path, drafts: bool, base_url: str | None, *, store: Cache | None,
-          digests: dict[str, str] | None = None) -> tuple[Timeline, Report]:
+          digests: dict[str, str] | None = None, jobs: int = 1,
+          progress: Progress | None = None) -> tuple[Timeline, Report]:
     """Load the project, with base_url (from the command line) over the config's."""
-    timeline, report = load_project(project, drafts=drafts, cache=store, digests=digests)
+    timeline, report = load_project(project, drafts=drafts, cache=store, digests=digests,
+                                    jobs=jobs, progress=progress)
     if base_url is not None:
         timeline = Timeline(timeline.config.with_base_url(base_url), timeline.events,
                             timeline.sources)
@@ -189,7 +209,8 @@ def _load(project: Path, drafts: bool, base_url: str | None, *, store: Cache | N
 
 
 def load_project(project: Path, *, drafts: bool = False, cache: Cache | None = None,
-                 digests: dict[str, str] | None = None) -> tuple[Timeline, Report]:
+                 digests: dict[str, str] | None = None, jobs: int = 1,
+                 progress: Progress | None = None) -> tuple[Timeline, Report]:
     """Load the timeline, its editor's-note label asked of the theme; problems in the report."""
     report = Report()
     try:
@@ -203,13 +224,15 @@ def load_project(project: Path, *, drafts: bool = False, cache: Cache | None = N
         report.add(error)
         label = NOTE_LABEL
     return load_timeline(project, drafts=drafts, config=config, report=report,
-                         note_label=label, cache=cache, digests=digests)
+                         note_label=label, cache=cache, digests=digests, jobs=jobs,
+                         progress=progress)
 
 
 def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None = None, *,
                 copied: dict[str, Path] | None = None,
                 bytecode_cache: jinja2.BytecodeCache | None = None,
-                reuse: Reuse | None = None) -> tuple[dict[str, Content], int]:
+                reuse: Reuse | None = None, jobs: int = 1,
+                progress: Progress | None = None) -> tuple[dict[str, Content], int]:
     """Return every file of the site (bytes, a path to copy, or Kept) and the number of pages.
 
     copied is what copied_files() found; without it the files are looked up here.
@@ -245,8 +268,45 @@ def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None
             else:
                 todo.append(page)
         reuse.rendered = [page.dest for page in todo]
+    if progress is not None:
+        progress.stage("rendering pages", len(todo))
+    rendering = _Rendering(project, timeline, todo, bytecode_cache)
+    for rendered in map_slices(_environment, _render_slice, rendering, len(todo), jobs=jobs,
+                               done=progress.advance if progress is not None else None):
+        files.update(rendered)
+    files["events.json"] = events_json(timeline)
+    files["timeline.json"] = timelinejs_json(timeline)
+    if timeline.config.base_url is not None:
+        files["feed.xml"] = atom_feed(timeline, source_date_epoch)
+        files["sitemap.xml"] = sitemap(timeline, [page.dest for page in pages])
+    return files, len(pages)
+
+
+@dataclass(frozen=True)
+class _Rendering:
+    """What rendering the pages needs, in this process or a worker."""
+
+    project: Path
+    timeline: Timeline
+    pages: list[Page]
+    bytecode_cache: jinja2.BytecodeCache | None
+
+
+def _environment(rendering: _Rendering) -> tuple[_Rendering, jinja2.Environment]:
+    """Return the input with the template environment of one process."""
+    env = make_environment(rendering.project, language=rendering.timeline.config.language,
+                           filters=template_filters(), bytecode_cache=rendering.bytecode_cache)
+    return rendering, env
+
+
+def _render_slice(prepared: tuple[_Rendering, jinja2.Environment], start: int, stop: int
+                  ) -> list[tuple[str, bytes]]:
+    """Render pages start:stop; a template error becomes a TemplateError here, where its
+    traceback still names the template line."""
+    rendering, env = prepared
+    project = rendering.project
     try:
-        files.update(render_pages(env, timeline, todo))
+        return list(render_pages(env, rendering.timeline, rendering.pages[start:stop]))
     except jinja2.TemplateNotFound as error:
         raise TemplateError(explain_missing(error, project)) from None
     except jinja2.TemplateSyntaxError as error:
@@ -254,12 +314,6 @@ def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None
                             error.lineno) from None
     except jinja2.TemplateError as error:
         raise TemplateError(str(error), *_template_line(error)) from None
-    files["events.json"] = events_json(timeline)
-    files["timeline.json"] = timelinejs_json(timeline)
-    if timeline.config.base_url is not None:
-        files["feed.xml"] = atom_feed(timeline, source_date_epoch)
-        files["sitemap.xml"] = sitemap(timeline, [page.dest for page in pages])
-    return files, len(pages)
 
 
 def template_digests(env: jinja2.Environment, project: Path, names: set[str]

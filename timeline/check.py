@@ -9,18 +9,21 @@ from timeline.content.links import resolve
 from timeline.content.load import require_project
 from timeline.errors import ContentError, Report
 from timeline.model import Timeline
+from timeline.progress import Progress
 from timeline.site.urls import event_path
 
 
-def check(project: Path, *, strict: bool = False, drafts: bool = False) -> Report:
+def check(project: Path, *, strict: bool = False, drafts: bool = False, jobs: int = 1,
+          progress: Progress | None = None) -> Report:
     """Return every problem of a project; with strict, warnings count as errors."""
     require_project(project)
-    timeline, report = load_project(project, drafts=drafts)
+    timeline, report = load_project(project, drafts=drafts, jobs=jobs, progress=progress)
     _check_sources(timeline, report)
     copied = copied_files(project, timeline.config, report)
     if not report.errors:
         try:
-            files, _ = render_site(project, timeline, copied=copied)
+            files, _ = render_site(project, timeline, copied=copied, jobs=jobs,
+                                   progress=progress)
         except ContentError as error:  # a template the gate refused
             report.add(error)
         else:

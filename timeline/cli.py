@@ -10,6 +10,25 @@ from pathlib import Path
 
 from timeline import __version__
 from timeline.errors import Report, TimelineError
+from timeline.pool import default_jobs
+from timeline.progress import Progress
+
+
+def _jobs(text: str) -> int:
+    """Parse --jobs: a whole number of processes, at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not '{text}'") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _add_jobs(command: argparse.ArgumentParser) -> None:
+    command.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                         help="processes for large projects; 1: no pool "
+                              f"(default: the CPUs this process may use, {default_jobs()})")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,12 +46,14 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("--no-cache", action="store_true",
                        help="neither read nor write PROJECT/.timeline-cache: build everything")
+    _add_jobs(build)
 
     check = commands.add_parser("check", help="check the content without writing anything")
     check.add_argument("project", nargs="?", default=".", type=Path,
                        help="project folder (default: .)")
     check.add_argument("--drafts", action="store_true", help="include events with draft: true")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    _add_jobs(check)
 
     serve = commands.add_parser(
         "serve", help="preview the site: serve it, rebuild and reload on every change")
@@ -47,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
                             "(localhost and IP addresses always work; repeatable)")
     serve.add_argument("--drafts", action="store_true", help="include events with draft: true")
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
+    _add_jobs(serve)
     return parser
 
 
@@ -59,19 +81,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    jobs = args.jobs if args.jobs is not None else default_jobs()
+    progress = Progress(sys.stderr)
     try:
         if args.command == "build":
             from timeline.build import build
 
             output = args.output if args.output is not None else args.project / "site"
-            result = build(args.project, output, drafts=args.drafts, base_url=args.base_url,
-                           strict=args.strict, cache=not args.no_cache)
+            try:
+                result = build(args.project, output, drafts=args.drafts,
+                               base_url=args.base_url, strict=args.strict,
+                               cache=not args.no_cache, jobs=jobs,
+                               progress=progress)
+            finally:
+                progress.close()
             _print_report(result.report)
             print(result.summary(output))
         elif args.command == "check":
             from timeline.check import check
 
-            report = check(args.project, strict=args.strict, drafts=args.drafts)
+            try:
+                report = check(args.project, strict=args.strict, drafts=args.drafts,
+                               jobs=jobs, progress=progress)
+            finally:
+                progress.close()
             for diagnostic in sorted(report.diagnostics):
                 print(diagnostic)
             print(report.summary())
@@ -80,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from timeline.serve.server import serve
 
             serve(args.project, host=args.host, port=args.port, drafts=args.drafts,
-                  open_browser=args.open, allowed_hosts=args.allow_host)
+                  open_browser=args.open, allowed_hosts=args.allow_host, jobs=jobs)
         return 0
     except TimelineError as error:
         print(error.format(), file=sys.stderr)

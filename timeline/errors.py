@@ -47,6 +47,11 @@ class ContentError(TimelineError):
     def __str__(self) -> str:
         return str(self.diagnostic)
 
+    def __reduce__(self) -> tuple[type[ContentError], tuple[str, int, str]]:
+        """Pickle with the path and line (a worker process sends the error back)."""
+        where = self.diagnostic
+        return (type(self), (where.path, where.line, where.message))
+
     def format(self) -> str:
         """Return the error as printed: 'PATH:LINE: error: MESSAGE'."""
         return str(self.diagnostic)

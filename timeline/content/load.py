@@ -8,6 +8,7 @@ import os
 import pickle
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,8 +24,10 @@ from timeline.content.gate import (
 from timeline.content.links import XREF
 from timeline.content.markup import Renderer
 from timeline.content.sources import load_registry
-from timeline.errors import ContentError, Report, UsageError
+from timeline.errors import ContentError, Diagnostic, Report, UsageError
 from timeline.model import Event, Source, Timeline
+from timeline.pool import map_slices
+from timeline.progress import Progress
 from timeline.site.urls import path_key, slug_of_path, source_path
 
 if TYPE_CHECKING:
@@ -43,7 +46,8 @@ def require_project(project: Path) -> None:
 
 def load_timeline(project: Path, *, drafts: bool = False, config: Config | None = None,
                   report: Report | None = None, note_label: str = NOTE_LABEL,
-                  cache: Cache | None = None, digests: dict[str, str] | None = None
+                  cache: Cache | None = None, digests: dict[str, str] | None = None,
+                  jobs: int = 1, progress: Progress | None = None
                   ) -> tuple[Timeline, Report]:
     """Read every file of a project and return the timeline with the problems found.
 
@@ -52,7 +56,8 @@ def load_timeline(project: Path, *, drafts: bool = False, config: Config | None 
     every file is read so that all problems can be reported at once; the caller
     decides what to do. With a cache, unchanged files are not read and their
     events not parsed again; digests then receives the cache key of each event
-    by slug (what the event's pages depend on).
+    by slug (what the event's pages depend on). With jobs > 1, a large project's
+    events are parsed in that many processes (timeline.pool), with the same result.
     """
     report = report if report is not None else Report()
     if config is None:
@@ -72,11 +77,14 @@ def load_timeline(project: Path, *, drafts: bool = False, config: Config | None 
         return Timeline(config, ()), report
     registry = load_registry(project / CONTENT_DIR, CONTENT_DIR, report,
                              date_order=config.date_order)
+    progress = progress if progress is not None else Progress(None)
     rels = find_event_files(project, report)
+    progress.stage("reading", len(rels))
     known = cache.known_files(project, rels) if cache is not None else {}
     read: dict[str, SourceFile] = {}
     infos: list[FileInfo] = []
     for rel in rels:
+        progress.advance()
         if rel in known:
             infos.append(known[rel])
             continue
@@ -86,8 +94,6 @@ def load_timeline(project: Path, *, drafts: bool = False, config: Config | None 
         except ContentError as error:
             report.add(error)
     titles, unpublished = _titles(infos, drafts)
-    renderer = Renderer(unsafe_html=config.unsafe_html, pretty_urls=config.pretty_urls,
-                        titles=titles, note_label=note_label)
     context = _context(cache, config, note_label, drafts)
     keys = {info.path: _digest(info.sha, context) for info in infos}
     hits = cache.events(keys) if cache is not None else {}
@@ -99,17 +105,23 @@ def load_timeline(project: Path, *, drafts: bool = False, config: Config | None 
             parsed[info.path] = hit[1]
     if cache is not None:
         cache.hits, cache.misses = len(parsed), len(infos) - len(parsed)
+    todo: list[SourceFile] = []
     for info in infos:
         if info.path in parsed:
             continue
         try:
-            file = read[info.path] if info.path in read else read_source_file(project, info.path)
+            todo.append(read[info.path] if info.path in read
+                        else read_source_file(project, info.path))
         except ContentError as error:
             report.add(error)
-            continue
-        parsed[info.path] = parse_event(file, registry=registry, config=config,
-                                        renderer=renderer, report=report, project=project,
-                                        unpublished=unpublished)
+    progress.stage("rendering Markdown", len(todo))
+    parsing = _Parsing(todo, registry, config, titles, note_label, unpublished, project)
+    done = iter(todo)
+    for events_of_slice, diagnostics in map_slices(_renderer, _parse_slice, parsing, len(todo),
+                                                   jobs=jobs, done=progress.advance):
+        report.diagnostics.extend(diagnostics)
+        for event in events_of_slice:
+            parsed[next(done).path] = event
     events = [e for e in (parsed.get(i.path) for i in infos)
               if e is not None and (drafts or not e.draft)]
     if cache is not None:
@@ -129,6 +141,38 @@ def load_timeline(project: Path, *, drafts: bool = False, config: Config | None 
     _check_unique_pages(registry, events, report)
     events.sort(key=Event.sort_key)
     return Timeline(config, tuple(events), registry), report
+
+
+@dataclass(frozen=True)
+class _Parsing:
+    """What parsing the events needs: the files, and what every event is checked against."""
+
+    files: list[SourceFile]
+    registry: Mapping[str, Source]
+    config: Config
+    titles: dict[str, str]
+    note_label: str
+    unpublished: frozenset[str]
+    project: Path
+
+
+def _renderer(parsing: _Parsing) -> tuple[_Parsing, Renderer]:
+    """Return the input with the Markdown renderer of one process."""
+    config = parsing.config
+    return parsing, Renderer(unsafe_html=config.unsafe_html, pretty_urls=config.pretty_urls,
+                             titles=parsing.titles, note_label=parsing.note_label)
+
+
+def _parse_slice(prepared: tuple[_Parsing, Renderer], start: int, stop: int
+                 ) -> tuple[list[Event | None], list[Diagnostic]]:
+    """Parse files start:stop; return their events (None: not valid) and their problems."""
+    parsing, renderer = prepared
+    report = Report()
+    events = [parse_event(file, registry=parsing.registry, config=parsing.config,
+                          renderer=renderer, report=report, project=parsing.project,
+                          unpublished=parsing.unpublished)
+              for file in parsing.files[start:stop]]
+    return events, report.diagnostics
 
 
 def _titles(files: list[FileInfo], drafts: bool) -> tuple[dict[str, str], frozenset[str]]:

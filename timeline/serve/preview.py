@@ -153,8 +153,8 @@ class Preview:
         return Path(real) if os.path.isfile(real) else None
 
 
-def site_builder(project: Path, *, drafts: bool = False, base_url: str | None = None
-                 ) -> Builder:
+def site_builder(project: Path, *, drafts: bool = False, base_url: str | None = None,
+                 jobs: int = 1) -> Builder:
     """Return a Builder that runs `timeline build` on project, compiling each template once."""
     from timeline.build import build
 
@@ -162,7 +162,7 @@ def site_builder(project: Path, *, drafts: bool = False, base_url: str | None = 
 
     def build_site(output: Path) -> str:
         result = build(project, output, drafts=drafts, base_url=base_url,
-                       bytecode_cache=templates)
+                       bytecode_cache=templates, jobs=jobs)
         for warning in result.report.warnings:
             print(warning, file=sys.stderr, flush=True)
         return f"{plural(len(result.timeline.events), 'event')}, {plural(result.pages, 'page')}"

@@ -334,7 +334,7 @@ def exposure_warning(host: str) -> str | None:
 
 
 def serve(project: Path, *, host: str = "127.0.0.1", port: int = 8000, drafts: bool = False,
-          open_browser: bool = False, allowed_hosts: Iterable[str] = ()) -> None:
+          open_browser: bool = False, allowed_hosts: Iterable[str] = (), jobs: int = 1) -> None:
     """Build project into a temporary folder and serve it, rebuilding on changes, until Ctrl-C."""
     from timeline.serve.watcher import Debouncer, Watcher
 
@@ -345,7 +345,7 @@ def serve(project: Path, *, host: str = "127.0.0.1", port: int = 8000, drafts: b
     try:
         server = PreviewServer(host=host, port=port, allowed_hosts=allowed_hosts)
         # Absolute links (the 404 page's, feeds) lead to the preview, as in `zola serve`.
-        builder = site_builder(project, drafts=drafts, base_url=server.browse_url)
+        builder = site_builder(project, drafts=drafts, base_url=server.browse_url, jobs=jobs)
         preview = Preview(builder, temp / "site")
         warning = exposure_warning(host)
         if warning:
