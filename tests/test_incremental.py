@@ -6,6 +6,9 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -117,6 +120,30 @@ def test_nothing_changed_does_nothing_and_keeps_every_file(tmp_path: Path) -> No
     assert after == before
 
 
+def test_nothing_changed_right_after_an_edit_is_still_nothing(tmp_path: Path) -> None:
+    project = make(tmp_path / "p")
+    build(project)
+    edit(project / "content" / "e0.md", "Text", "Fresh text")  # a racy file: just written
+    assert not build(project).unchanged
+    again = build(project)  # its stat cannot be trusted yet, but its content is the same
+    assert again.unchanged and again.rendered == () and again.parsed == 0
+
+
+def test_a_racy_file_changed_without_a_new_stat_is_still_seen(tmp_path: Path) -> None:
+    project = make(tmp_path / "p")
+    build(project)
+    path = project / "content" / "e0.md"
+    edit(path, "Text", "Fresh text")
+    build(project)
+    before = path.stat()
+    edit(path, "Fresh text", "Other text")  # the same size, put back to the same stat
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    result = build(project)
+    assert not result.unchanged and "events/e0/index.html" in rendered(result)
+    assert b"Other text" in (project / "site" / "events" / "e0" / "index.html").read_bytes()
+
+
 def test_unchanged_pages_keep_their_inode_and_mtime_and_a_changed_page_is_new(
         tmp_path: Path) -> None:
     project = make(tmp_path / "p")
@@ -172,3 +199,64 @@ def test_options_invalidate(tmp_path: Path) -> None:
     assert (project / "site" / "feed.xml").is_file()
     result = build(project, environ={"SOURCE_DATE_EPOCH": "1000"})
     assert not result.unchanged and not (project / "site" / "feed.xml").exists()
+
+
+def _big(root: Path, count: int) -> Path:
+    """Write a project of count events, large enough that a build takes a while."""
+    content = root / "content"
+    content.mkdir(parents=True)
+    (content / "sources.yaml").write_text(SOURCES, encoding="utf-8")
+    body = "A paragraph of reporting about what happened [@a].\n\n" * 20
+    for index in range(count):
+        (content / f"e{index:04d}.md").write_text(
+            event(f"Event {index}", f"{2000 + index % 20}-01-01", f"t{index % 7}", body),
+            encoding="utf-8")
+    age(root)
+    return root
+
+
+def _timeline(*args: str | Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "timeline", *map(str, args)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _writing(project: Path) -> bool:
+    return any(p.name.startswith(".site-new-") for p in project.iterdir())
+
+
+@pytest.mark.parametrize("when", ["loading", "writing"])
+def test_a_build_killed_midway_leaves_a_cache_the_next_build_can_trust(
+        tmp_path: Path, when: str) -> None:
+    project = _big(tmp_path / "p", 600)
+    assert build(project, project / "site").files > 600
+    for index in range(600):  # edit every event, so that the next build has work to do
+        edit(project / "content" / f"e{index:04d}.md", "Text", "Changed")
+        edit(project / "content" / f"e{index:04d}.md", "reporting", "changed reporting")
+    age(project)
+    process = _timeline("build", project, "--jobs", "1")
+    deadline = time.monotonic() + 60
+    if when == "loading":
+        time.sleep(0.8)  # started, the cache open, events being parsed
+    else:
+        while not _writing(project) and time.monotonic() < deadline:
+            time.sleep(0.005)
+    assert process.poll() is None, "the build ended before it could be killed"
+    process.kill()
+    process.wait(30)
+    assert process.returncode == -signal.SIGKILL
+    build(project, project / "site")
+    assert digest(project / "site") == clean(project, tmp_path)
+
+
+def test_two_builds_at_once_both_finish_and_the_site_is_right(tmp_path: Path) -> None:
+    project = _big(tmp_path / "p", 300)
+    build(project, project / "site")
+    edit(project / "content" / "e0000.md", "Event 0", "Event zero")
+    age(project)
+    first, second = _timeline("build", project), _timeline("build", project)
+    for process in (first, second):
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err.decode()
+    assert digest(project / "site") == clean(project, tmp_path)
+    assert "Event zero" in (project / "site" / "events" / "e0000" / "index.html").read_text(
+        encoding="utf-8")

@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 import jinja2.meta
 
-from timeline.cache import BuildRecord, Cache, digest, scan_inputs
+from timeline.cache import BuildRecord, Cache, digest, scan_inputs, unchanged
 from timeline.config import Config, load_config
 from timeline.content import gate
 from timeline.content.gate import CONTENT_DIR, EVENT_SUFFIX
@@ -148,9 +148,9 @@ def _build(project: Path, output: Path, store: Cache | None, options: str, *, dr
            bytecode_cache: jinja2.BytecodeCache | None, started: float, jobs: int = 1,
            progress: Progress | None = None) -> BuildResult:
     """Build with an open cache (or none): skip everything if nothing changed."""
-    inputs, racy = scan_inputs(project) if store is not None else ("", True)
+    inputs, racy = scan_inputs(project) if store is not None else ("", {})
     record = store.last_build(output) if store is not None else None
-    if (record is not None and not racy and record.inputs == inputs
+    if (record is not None and record.inputs == inputs and unchanged(project, record.racy)
             and record.options == options and intact_files(output) == record.files):
         report = Report()
         report.diagnostics.extend(record.warnings)
@@ -187,9 +187,9 @@ def _build(project: Path, output: Path, store: Cache | None, options: str, *, dr
     if store is not None and reuse is not None:
         store.store_pages({reuse.digests[dest]: hashes[dest] for dest in reuse.digests
                            if dest in hashes})
-        store.save_build(output, BuildRecord(options, "" if racy else inputs, hashes,
+        store.save_build(output, BuildRecord(options, inputs, hashes,
                                              tuple(report.warnings), len(timeline.events),
-                                             pages))
+                                             pages, racy))
     rendered = tuple(reuse.rendered) if reuse is not None else ()
     return BuildResult(lambda: timeline, report, pages, len(files),
                        time.perf_counter() - started, len(timeline.events), rendered,

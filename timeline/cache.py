@@ -18,9 +18,10 @@ import logging
 import os
 import pickle
 import sqlite3
+import stat
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -93,11 +94,16 @@ def is_racy(key: StatKey, now_ns: int) -> bool:
     return max(key[2], key[7]) >= now_ns - RACY_NS  # mtimes: ctime cannot be set back
 
 
-def scan_inputs(project: Path) -> tuple[str, bool]:
-    """Return a digest of the stat of every input file and folder, and whether any is racy."""
+def scan_inputs(project: Path) -> tuple[str, dict[str, str]]:
+    """Return a digest of the stat of every input file and folder, and the content digest
+    of each racy one (changed so recently that its stat may not show the next change).
+
+    As git does with its index: a later build may trust the stat of every other
+    file, and must compare the content of these.
+    """
     now = time.time_ns()
     entries: list[tuple[str, StatKey | None]] = []
-    racy = False
+    racy: dict[str, str] = {}
     for name in INPUT_FILES:
         entries.append((name, stat_key(project / name)))
     for top in INPUT_DIRS:
@@ -114,10 +120,31 @@ def scan_inputs(project: Path) -> tuple[str, bool]:
             for name in sorted(filenames) + dirnames:
                 path = os.path.join(dirpath, name)
                 key = stat_key(path)
+                rel = os.path.relpath(path, project)
                 if key is not None and is_racy(key, now):
-                    racy = True
-                entries.append((os.path.relpath(path, project), key))
+                    racy[rel] = content_digest(project / rel)
+                entries.append((rel, key))
+    for name in INPUT_FILES:
+        key = stat_key(project / name)
+        if key is not None and is_racy(key, now):
+            racy[name] = content_digest(project / name)
     return digest(entries), racy
+
+
+def content_digest(path: Path) -> str:
+    """Return the SHA-256 of a file's bytes ('' for what is not a readable regular file)."""
+    try:
+        with open(path, "rb", opener=lambda p, f: os.open(p, f | os.O_NONBLOCK)) as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                return ""
+            return hashlib.file_digest(file, "sha256").hexdigest()
+    except OSError:
+        return ""
+
+
+def unchanged(project: Path, racy: Mapping[str, str]) -> bool:
+    """Tell whether every file racy at the last build still has the content it had then."""
+    return all(content_digest(project / rel) == sha for rel, sha in racy.items())
 
 
 @dataclass(frozen=True)
@@ -142,6 +169,7 @@ class BuildRecord:
     warnings: tuple[Diagnostic, ...]
     events: int
     pages: int
+    racy: Mapping[str, str] = field(default_factory=dict)  # path -> content digest
 
 
 @dataclass
@@ -213,7 +241,7 @@ class Cache:
         return record if isinstance(record, BuildRecord) else None
 
     def save_build(self, output: Path, record: BuildRecord) -> None:
-        """Remember a good build (its inputs digest is empty when they were too fresh)."""
+        """Remember a good build: its inputs, and the content of those too fresh to trust."""
         with self.transaction():
             self.connection.execute("INSERT OR REPLACE INTO builds VALUES (?, ?)",
                                     (os.path.realpath(output), pickle.dumps(record)))
