@@ -195,7 +195,9 @@ def test_every_failed_build_leaves_the_site_and_no_staging(make_project: MakePro
         before = tree_digest(site)
         assert run("build", project).returncode == 2
     else:
-        proc = subprocess.Popen([sys.executable, "-m", "timeline", "build", str(project)],
+        # --no-cache: a build with nothing changed would otherwise do nothing at all
+        proc = subprocess.Popen([sys.executable, "-m", "timeline", "build", str(project),
+                                 "--no-cache"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         while not any(p.name.startswith(".site-new-") for p in project.iterdir()):
             assert proc.poll() is None

@@ -82,7 +82,7 @@ def stat_key(path: Path | str) -> StatKey | None:
     """Return what identifies a file's version without reading it, or None if it is gone."""
     try:
         link = os.lstat(path)
-        st = os.stat(path) if os.path.islink(path) else link
+        st = os.stat(path) if stat.S_ISLNK(link.st_mode) else link
     except OSError:
         return None
     return (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev,
@@ -106,6 +106,7 @@ def scan_inputs(project: Path) -> tuple[str, dict[str, str]]:
     racy: dict[str, str] = {}
     for name in INPUT_FILES:
         entries.append((name, stat_key(project / name)))
+    base = os.fspath(project) + os.sep
     for top in INPUT_DIRS:
         root = project / top
         entries.append((top, stat_key(root)))
@@ -117,10 +118,10 @@ def scan_inputs(project: Path) -> tuple[str, dict[str, str]]:
                 continue
             seen.add((st.st_dev, st.st_ino))
             dirnames.sort()
+            prefix = dirpath.removeprefix(base) + os.sep  # dirpath is under project
             for name in sorted(filenames) + dirnames:
-                path = os.path.join(dirpath, name)
-                key = stat_key(path)
-                rel = os.path.relpath(path, project)
+                key = stat_key(dirpath + os.sep + name)
+                rel = prefix + name
                 if key is not None and is_racy(key, now):
                     racy[rel] = content_digest(project / rel)
                 entries.append((rel, key))

@@ -281,21 +281,20 @@ def _manifest_files(manifest: Path) -> set[str] | None:
 
 def _leaves(folder: Path) -> list[str]:
     """Return every file, link and empty folder under folder, '/'-separated ('x/' a folder)."""
-
-    def fail(error: OSError) -> None:
-        raise error
-
     found: list[str] = []
     try:
-        top = os.fspath(folder)
-        for dirpath, dirnames, filenames in os.walk(top, onerror=fail):
-            rel = dirpath[len(top):].lstrip(os.sep).replace(os.sep, "/")
-            prefix = rel + "/" if rel else ""
-            links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
-            dirnames[:] = [d for d in dirnames if d not in links]
-            if prefix and not dirnames and not filenames and not links:
+        pending = [(os.fspath(folder), "")]
+        while pending:
+            path, prefix = pending.pop()
+            with os.scandir(path) as listing:
+                entries = list(listing)
+            if prefix and not entries:
                 found.append(prefix)
-            found.extend(prefix + name for name in filenames + links)
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, prefix + entry.name + "/"))
+                else:  # a file, a link (never followed) or anything else
+                    found.append(prefix + entry.name)
     except OSError as error:
         raise UsageError(f"cannot read {error.filename}: {error.strerror}") from None
     return sorted(found)
