@@ -14,7 +14,7 @@ import jinja2
 import jinja2.meta
 
 from timeline.cache import BuildRecord, Cache, digest, scan_inputs, unchanged
-from timeline.config import Config, load_config
+from timeline.config import Config, read_config
 from timeline.content import gate
 from timeline.content.gate import CONTENT_DIR, EVENT_SUFFIX
 from timeline.content.load import NOTE_LABEL, load_timeline, require_project
@@ -213,11 +213,7 @@ def load_project(project: Path, *, drafts: bool = False, cache: Cache | None = N
                  progress: Progress | None = None) -> tuple[Timeline, Report]:
     """Load the timeline, its editor's-note label asked of the theme; problems in the report."""
     report = Report()
-    try:
-        config = load_config(project)
-    except ContentError as error:
-        report.add(error)
-        config = Config()
+    config = read_config(project, report)
     try:
         label = load_catalogue(project, config.language).get(NOTE_LABEL, NOTE_LABEL)
     except ContentError as error:

@@ -14,7 +14,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from timeline.content.gate import printable, read_text
 from timeline.dates.model import DateError
 from timeline.dates.zones import resolve_zone
-from timeline.errors import ContentError, UsageError, did_you_mean
+from timeline.errors import ContentError, Report, UsageError, did_you_mean
 
 CONFIG_FILE = "timeline.toml"
 BOOLEANS = ("pretty_urls", "unsafe_html", "allow_active_files")
@@ -44,6 +44,15 @@ class Config:
             return replace(self, base_url=normalise_base_url(base_url, "--base-url"))
         except ValueError as error:
             raise UsageError(str(error)) from None
+
+
+def read_config(project: Path, report: Report) -> Config:
+    """Return the project's settings; a problem goes to report, and the defaults are used."""
+    try:
+        return load_config(project)
+    except ContentError as error:
+        report.add(error)
+        return Config()
 
 
 def load_config(project: Path) -> Config:

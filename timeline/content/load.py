@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from timeline.config import Config, load_config
+from timeline.config import Config, read_config
 from timeline.content.event import parse_event
 from timeline.content.gate import (
     CONTENT_DIR,
@@ -61,11 +61,7 @@ def load_timeline(project: Path, *, drafts: bool = False, config: Config | None 
     """
     report = report if report is not None else Report()
     if config is None:
-        try:
-            config = load_config(project)
-        except ContentError as error:
-            report.add(error)
-            config = Config()
+        config = read_config(project, report)
     try:
         content = folder(project, CONTENT_DIR)
     except ContentError as error:
