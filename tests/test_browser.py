@@ -278,12 +278,18 @@ window.done = fetch("site/timeline.json").then((r) => r.json()).then(async (data
 def bc_site(tmp_path_factory: pytest.TempPathFactory, timelinejs: Path) -> Iterator[str]:
     """Serve the example plus a BC event, and a page showing its timeline.json in TimelineJS."""
     root = tmp_path_factory.mktemp("timelinejs")
-    project = root / "project"
-    shutil.copytree(REPO / "content", project / "content")
-    (project / "content" / "caesar.md").write_text(CAESAR, encoding="utf-8")
-    (project / "content" / "leap-day.md").write_text(LEAP_DAY, encoding="utf-8")
+    shutil.copytree(REPO / "content", root / "project" / "content")
+    yield from _embedded(root, timelinejs, {"caesar.md": CAESAR, "leap-day.md": LEAP_DAY})
+
+
+def _embedded(root: Path, timelinejs: Path, events: dict[str, str]) -> Iterator[str]:
+    """Add events to root/project, build it, and serve it with TimelineJS's embed page."""
+    content = root / "project" / "content"
+    content.mkdir(parents=True, exist_ok=True)
+    for name, text in events.items():
+        (content / name).write_text(text, encoding="utf-8")
     www = root / "www"
-    build(project, www / "site")
+    build(root / "project", www / "site")
     (www / "tl").symlink_to(timelinejs, target_is_directory=True)
     (www / "embed.html").write_text(EMBED, encoding="utf-8")
     with serve(www) as served:
@@ -356,16 +362,7 @@ A date of human scale.
 def deep_site(tmp_path_factory: pytest.TempPathFactory, timelinejs: Path) -> Iterator[str]:
     """Serve a site with a deep-time event and a normal one, shown in TimelineJS."""
     root = tmp_path_factory.mktemp("deep")
-    project = root / "project"
-    (project / "content").mkdir(parents=True)
-    (project / "content" / "rocks.md").write_text(DEEP_TIME, encoding="utf-8")
-    (project / "content" / "strike.md").write_text(NORMAL, encoding="utf-8")
-    www = root / "www"
-    build(project, www / "site")
-    (www / "tl").symlink_to(timelinejs, target_is_directory=True)
-    (www / "embed.html").write_text(EMBED, encoding="utf-8")
-    with serve(www) as served:
-        yield served.url
+    yield from _embedded(root, timelinejs, {"rocks.md": DEEP_TIME, "strike.md": NORMAL})
 
 
 def test_timelinejs_shows_a_deep_time_event_beside_a_normal_one(
