@@ -203,12 +203,18 @@ def test_a_dot_entry_the_build_writes_differently_is_refused(tmp_path: Path) -> 
     assert digest(out) == before
 
 
-def test_a_failed_swap_puts_the_carried_entries_back(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def site_with_git(tmp_path: Path) -> Path:
+    """Write a site, and a user's .git folder in it, as a gh-pages worktree has."""
     out = tmp_path / "site"
     write_site(out, SITE)
     (out / ".git").mkdir()
     (out / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    return out
+
+
+def test_a_failed_swap_puts_the_carried_entries_back(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    out = site_with_git(tmp_path)
     before = digest(out)
     real_rename = os.rename
 
@@ -227,10 +233,7 @@ def test_a_failed_swap_puts_the_carried_entries_back(tmp_path: Path,
 
 def test_a_failed_exchange_puts_the_carried_entries_back(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    out = tmp_path / "site"
-    write_site(out, SITE)
-    (out / ".git").mkdir()
-    (out / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    out = site_with_git(tmp_path)
     before = digest(out)
 
     def broken(a: Path, b: Path) -> bool:
@@ -244,10 +247,7 @@ def test_a_failed_exchange_puts_the_carried_entries_back(tmp_path: Path,
 
 def test_the_fallback_rename_pair_carries_git_over(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    out = tmp_path / "site"
-    write_site(out, SITE)
-    (out / ".git").mkdir()
-    (out / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    out = site_with_git(tmp_path)
     monkeypatch.setattr(writer, "_exchange", lambda a, b: False)
     write_site(out, {"index.html": b"new"})
     assert (out / ".git" / "HEAD").read_text() == "ref: refs/heads/main\n"
