@@ -86,10 +86,27 @@ def open_tmp() -> Iterator[Path]:
     shutil.rmtree(folder)
 
 
-def run_unprivileged(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    """Run timeline as a user that file modes apply to: nobody when we are root."""
+@pytest.fixture(scope="module")
+def readable_package() -> Iterator[Path]:
+    """Return a copy of the package and its theme that the user nobody can read.
+
+    The checkout may lie in a folder only its owner can enter (a CI clone in a
+    private temporary folder), and timeline reads its own theme and source files.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="timeline-package-"))
+    folder.chmod(0o755)
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(REPO / "timeline", folder / "timeline", ignore=ignore)
+    shutil.copytree(REPO / "templates", folder / "templates", ignore=ignore)
+    yield folder
+    shutil.rmtree(folder)
+
+
+def run_unprivileged(package: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    """Run timeline from package as a user that file modes apply to: nobody when we are root."""
+    environ = {**os.environ, "PYTHONPATH": str(package)}
     return subprocess.run([sys.executable, "-c", UNPRIVILEGED, *map(str, args)], cwd="/",
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, env=environ)
 
 
 # Symlinks
@@ -275,7 +292,8 @@ def test_a_folder_named_like_a_file_is_an_error(make_project: MakeProject,
 @pytest.mark.parametrize("rel", ["content/sources.yaml", "timeline.toml", "content/a.pdf",
                                  "content/e.md", "static/robots.txt", "templates/base.html",
                                  "templates/locale/en.toml"])
-def test_an_unreadable_file_is_a_clear_error(rel: str, open_tmp: Path) -> None:
+def test_an_unreadable_file_is_a_clear_error(rel: str, open_tmp: Path,
+                                             readable_package: Path) -> None:
     project = open_tmp / "project"
     write_files(project, {
         "content/e.md": event(), "content/sources.yaml": SOURCES, "content/a.pdf": b"%PDF",
@@ -285,19 +303,20 @@ def test_an_unreadable_file_is_a_clear_error(rel: str, open_tmp: Path) -> None:
     (project / rel).chmod(0)
     output = open_tmp / "site"
     for command in (["check", project], ["build", project, "-o", output]):
-        result = run_unprivileged(*command)
+        result = run_unprivileged(readable_package, *command)
         assert result.returncode == 1, result.stdout + result.stderr
         assert "Traceback" not in result.stderr
         assert f"{rel}: {DENIED}" in (result.stdout + result.stderr).splitlines()
     assert not (output / "site").exists()
 
 
-def test_an_unreadable_folder_is_an_error_not_skipped(open_tmp: Path) -> None:
+def test_an_unreadable_folder_is_an_error_not_skipped(open_tmp: Path,
+                                                      readable_package: Path) -> None:
     project = open_tmp / "project"
     write_files(project, {"content/e.md": event(), "content/sources.yaml": SOURCES,
                           "content/2023/f.md": event("F")})
     (project / "content" / "2023").chmod(0)
-    result = run_unprivileged("check", project)
+    result = run_unprivileged(readable_package, "check", project)
     assert result.returncode == 1
     assert ("content/2023: error: cannot list the folder: permission denied; make it "
             "readable by the user running timeline") in result.stdout.splitlines()
