@@ -63,6 +63,7 @@ def outside_file(tmp_path: Path, text: str = "SECRET=1\n") -> Path:
 # (the standard library imports some lazily), then drops to nobody and runs.
 UNPRIVILEGED = f"""
 import contextlib, io, os, sys
+import jinja2.debug  # Jinja imports it only when a template fails, after the drop
 from timeline.cli import main
 if os.geteuid() == 0:
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
