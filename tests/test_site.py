@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from conftest import MakeProject, event
-from test_validation import broken_links, parse_file, resolve_link
+from test_validation import (
+    SPLIT_EVENTS,
+    broken_links,
+    parse_file,
+    resolve_link,
+    write_split_project,
+)
 
 from timeline.build import build
 from timeline.config import Config
@@ -24,6 +31,7 @@ from timeline.site.filters import (
 )
 from timeline.site.pages import (
     FULL_INDEX_LIMIT,
+    SOURCES_PER_PAGE,
     _url_maker,
     group_by_year,
     plan_pages,
@@ -83,10 +91,13 @@ def test_tags_differing_in_case_share_one_page(make_project: MakeProject) -> Non
                             "content/b.md": event("B", '"2023-01-02"', tags="[foo bar, x]")})
     timeline = timeline_of(project)
     tags = tags_of(timeline)
-    assert [(t.name, t.slug, [e.slug for e in t.events]) for t in tags] == [
-        ("Foo Bar", "foo-bar", ["a", "b"]), ("x", "x", ["b"])]
+    assert [(t.name, t.slug, t.count) for t in tags] == [("Foo Bar", "foo-bar", 2),
+                                                         ("x", "x", 1)]
     assert tags[0].path == "tags/foo-bar/index.html"
     pages = plan_pages(timeline)
+    groups = {p.dest: p.context["groups"] for p in pages if p.template == "tag.html"}
+    assert [e.slug for g in groups["tags/foo-bar/index.html"] for m in g.months
+            for e in m.events] == ["a", "b"]
     assert [p.dest for p in pages if p.template == "tag.html"] == [
         "tags/foo-bar/index.html", "tags/x/index.html"]
     tag_of = pages[0].context["tag_of"]
@@ -191,7 +202,7 @@ def test_plan_pages_plans_every_kind_of_page(make_project: MakeProject) -> None:
     assert b["timeline_link"] == "index.html#event-b"
     assert by_dest["events/a/index.html"]["previous"] is None
     assert by_dest["events/c/index.html"]["next"] is None
-    assert [e.slug for e in by_dest["tags/y/index.html"]["tag"].events] == ["a", "b"]
+    assert by_dest["tags/y/index.html"]["tag"].count == 2
     assert [g.year for g in by_dest["tags/y/index.html"]["groups"]] == [2022, 2023]
     sources = by_dest["sources/index.html"]["sources"]
     assert [(s.source.title, [e.slug for e in s.events]) for s in sources] == [
@@ -245,6 +256,73 @@ def test_above_the_limit_the_index_is_an_overview_of_year_pages(big_project: Pat
     assert not problems, "\n".join(problems[:20])
     tag_page = (output / "tags" / "odd" / "index.html").read_text(encoding="utf-8")
     assert "entries-compact" in tag_page and "entry-summary" not in tag_page
+
+
+@pytest.fixture(scope="module")
+def split_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The project of write_split_project, built: every listing cut into pages."""
+    project = write_split_project(tmp_path_factory.mktemp("split"))
+    build(project, project / "site")
+    return project, project / "site"
+
+
+def entry_ids(page: Path) -> list[str]:
+    return [i.removeprefix("event-") for i in parse_file(page).ids if i.startswith("event-")]
+
+
+def test_a_year_of_many_events_is_cut_into_month_pages(split_site: tuple[Path, Path]) -> None:
+    project, site = split_site
+    timeline = timeline_of(project)
+    of_2020 = [e for e in timeline.events if e.date.start.year == 2020]
+    assert len(of_2020) > FULL_INDEX_LIMIT
+    year = parse_file(site / "years" / "2020" / "index.html")
+    months = sorted(url for tag, _, url in year.links if url.startswith("../../years/2020/"))
+    assert months == [f"../../years/2020/{m:02d}/index.html" for m in range(1, 13)]
+    undated = [e.slug for e in of_2020 if e.date.start.month is None]
+    assert len(undated) == 10 and entry_ids(site / "years" / "2020" / "index.html") == undated
+    for month in range(1, 13):
+        page = site / "years" / "2020" / f"{month:02d}" / "index.html"
+        assert entry_ids(page) == [e.slug for e in of_2020 if e.date.start.month == month]
+    pages = {p.dest: p.context for p in plan_pages(timeline)}
+    first = next(e for e in of_2020 if e.date.start.month is not None)
+    assert pages[f"events/{first.slug}/index.html"]["timeline_link"] == \
+        f"years/2020/{first.date.start.month:02d}/index.html#event-{first.slug}"
+    assert len(entry_ids(site / "years" / "2019" / "index.html")) == 20  # not cut
+    problems = broken_links(site, None)
+    assert not problems, "\n".join(problems[:20])
+
+
+@pytest.mark.parametrize("folder", ["tags/all", "sources/common"])
+def test_a_tag_or_source_of_many_events_gets_a_page_per_year(split_site: tuple[Path, Path],
+                                                             folder: str) -> None:
+    _, site = split_site
+    top = site / folder / "index.html"
+    assert entry_ids(top) == []
+    links = {url for tag, _, url in parse_file(top).links if tag == "a"}
+    assert {f"../../{folder}/2019/index.html", f"../../{folder}/2020/index.html"} <= links
+    part_2019 = entry_ids(site / folder / "2019" / "index.html")
+    part_2020 = entry_ids(site / folder / "2020" / "index.html")
+    assert (len(part_2019), len(part_2020)) == (20, 500)
+    assert "entries-compact" in (site / folder / "2020" / "index.html").read_text("utf-8")
+
+
+def test_the_source_list_is_cut_into_pages_of_counts(split_site: tuple[Path, Path]) -> None:
+    _, site = split_site
+    first = (site / "sources" / "index.html").read_text(encoding="utf-8")
+    second = (site / "sources" / "index-2.html").read_text(encoding="utf-8")
+    titles = [len(re.findall(r'class="bibliography-title"', page)) for page in (first, second)]
+    assert titles == [SOURCES_PER_PAGE, SPLIT_EVENTS + 1 - SOURCES_PER_PAGE]
+    assert "page 1 of 2" in first and "page 2 of 2" in second
+    assert '<a href="../sources/index-2.html">2</a>' in first
+    assert '<a aria-current="page" href="../sources/index-2.html">2</a>' in second
+    assert "event-links" not in first, "counts only, not every citing event"
+    assert re.search(r'<a href="../sources/common/index.html">Cited by 520 events</a>', first)
+
+
+def test_no_page_of_a_split_site_is_large(split_site: tuple[Path, Path]) -> None:
+    _, site = split_site
+    sizes = {p.relative_to(site).as_posix(): p.stat().st_size for p in site.rglob("*.html")}
+    assert max(sizes.values()) < 400_000, max(sizes.items(), key=lambda kv: kv[1])
 
 
 def test_below_the_limit_tag_pages_show_full_entries(make_project: MakeProject,

@@ -244,10 +244,37 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     rich = root / "rich"
     write_files(rich, {"content/sources.yaml": RICH_SOURCES, **RICH_FILES})
     build(rich, out / "rich")
-    return {"example": out / "example", "pretty": out / "pretty", "rich": out / "rich"}
+    split = write_split_project(root / "split")
+    build(split, split / "site")
+    for name in ("years", "tags", "sources", "assets", "index.html"):  # not 520 event pages
+        copy = shutil.copytree if (split / "site" / name).is_dir() else shutil.copyfile
+        copy(split / "site" / name, out / "split" / name)
+    return {"example": out / "example", "pretty": out / "pretty", "rich": out / "rich",
+            "split": out / "split"}
 
 
-BASES = {"example": EXAMPLE_BASE, "pretty": PRETTY_BASE, "rich": None}
+SPLIT_EVENTS = 520  # past FULL_INDEX_LIMIT in one year, one tag and one source, and past
+# SOURCES_PER_PAGE sources
+
+
+def write_split_project(root: Path) -> Path:
+    """Write a project large enough that every listing is cut into pages: 2020 has more
+    events than a year page shows (into month pages; ten are dated to the year only), the
+    tag 'all' and the source 'common' have more than a tag's or source's page shows (into
+    a page per year), and there are more sources than one page of the source list."""
+    sources = "common:\n  title: Common source\n" + "".join(
+        f"s{n:03d}:\n  title: Source {n:03d}\n" for n in range(SPLIT_EVENTS))
+    files = {"content/sources.yaml": sources}
+    for n in range(SPLIT_EVENTS):
+        year = 2019 if n < 20 else 2020
+        date = f"{year}" if n % 52 == 51 else f"{year}-{1 + n % 12:02d}-{1 + n % 28:02d}"
+        files[f"content/e{n:03d}.md"] = event(f"Event {n:03d}", f'"{date}"',
+                                              f"Text [@common] [@s{n:03d}].", tags="[all]")
+    write_files(root, files)
+    return root
+
+
+BASES = {"example": EXAMPLE_BASE, "pretty": PRETTY_BASE, "rich": None, "split": None}
 
 
 # --- (a) The Nu HTML checker -------------------------------------------------------------

@@ -282,21 +282,30 @@ class Cache:
 
     def store_load(self, project: Path, infos: Iterable[FileInfo],
                    events: Mapping[str, tuple[str, Any, Event]]) -> None:
-        """Replace the stat index and the events with those of this load."""
+        """Make the stat index and the events those of this load: rows that are as they
+        were stay (pickling 10,000 events again would cost a second), the others go."""
         now = time.time_ns()
-        rows = []
+        files: dict[str, tuple[bytes, FileInfo]] = {}
         for info in infos:
             key = stat_key(project / info.path)
             if key is not None and not is_racy(key, now):
-                rows.append((info.path, pickle.dumps(key), pickle.dumps(info)))
+                files[info.path] = (pickle.dumps(key), info)
+        known = dict(self.connection.execute("SELECT path, stat FROM files"))
+        keys = {row[0] for row in self.connection.execute("SELECT key FROM events")}
+        wanted = {key: (deps, event) for key, deps, event in events.values()}
         with self.transaction():
-            self.connection.execute("DELETE FROM files")
-            self.connection.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", rows)
-            self.connection.execute("DELETE FROM events")
+            self.connection.executemany("DELETE FROM files WHERE path=?",
+                                        [(p,) for p in known if p not in files])
+            self.connection.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
+                [(path, stat, pickle.dumps(info)) for path, (stat, info) in files.items()
+                 if known.get(path) != stat])
+            self.connection.executemany("DELETE FROM events WHERE key=?",
+                                        [(k,) for k in keys if k not in wanted])
             self.connection.executemany(
                 "INSERT OR REPLACE INTO events VALUES (?, ?, ?)",
                 [(key, pickle.dumps(deps), pickle.dumps(event))
-                 for key, deps, event in events.values()])
+                 for key, (deps, event) in wanted.items() if key not in keys])
 
     # -- pages ---------------------------------------------------------------------
 

@@ -6,33 +6,39 @@ import functools
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
 
-from timeline.dates.model import MONTH_NAMES, year_label
+from timeline.dates.model import MONTH_NAMES, EventDate, year_label
 from timeline.model import Event, Source, Timeline
 from timeline.site.urls import (
     absolute_url,
     event_path,
+    month_path,
+    part_path,
     relative_url,
     source_path,
+    sources_path,
     tag_path,
     tag_slug,
     year_path,
 )
 
 _WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
-FULL_INDEX_LIMIT = 300  # above this many events the index is an overview of year pages
+# A listing of more events than this is split: the index into year pages, a year into
+# month pages, a tag's or a source's page into one page per year, with compact entries.
+FULL_INDEX_LIMIT = 300
+SOURCES_PER_PAGE = 500  # the source list is cut into pages of this many sources
 
 
 @dataclass(frozen=True)
 class Page:
     """One file to write: its site path, the template that renders it, and its data.
 
-    inputs names what the data is made of (see input_digest): a page whose inputs,
+    inputs names what the data is made of (see input_digests): a page whose inputs,
     template and settings are as in an earlier build renders as it did then.
     """
 
@@ -43,156 +49,287 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Entry:
+    """What a listing (index, year, month, tag and source pages, an event's neighbours)
+    shows of an event. Listings get entries, not events: an edit that leaves an event's
+    entry as it was (most of its body) does not render them again."""
+
+    slug: str
+    title: str
+    date: EventDate
+    summary: str
+    tags: tuple[str, ...]
+    location: str | None
+    source_count: int
+
+    @classmethod
+    def of(cls, event: Event) -> Entry:
+        """Return the entry of an event."""
+        return cls(event.slug, event.title, event.date, event.summary, event.tags,
+                   event.location, len(event.notes))
+
+
+@dataclass(frozen=True)
 class MonthGroup:
-    """Events of one month (month is None for events dated only to the year)."""
+    """Entries of one month (month is None for events dated only to the year); page is
+    the month's own page when its year is split."""
 
     month: int | None
     label: str
-    events: tuple[Event, ...]
+    events: tuple[Entry, ...]
+    page: str | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.events)
 
 
 @dataclass(frozen=True)
 class YearGroup:
-    """Events of one year, grouped by month, and the path of the year's page."""
+    """Entries of one year, grouped by month; path is the year's page, page the year's
+    own page of a split listing (a tag's or a source's), if any."""
 
     year: int
     label: str
     months: tuple[MonthGroup, ...]
     path: str
+    page: str | None = None
 
     @property
     def count(self) -> int:
         return sum(len(m.events) for m in self.months)
 
+    @property
+    def split(self) -> bool:
+        """Whether the year's page is cut into month pages."""
+        return any(m.page is not None for m in self.months)
+
 
 @dataclass(frozen=True)
 class TagInfo:
-    """A tag, its URL slug and its events."""
+    """A tag, its URL slug, its page and how many events it has."""
 
     name: str
     slug: str
-    events: tuple[Event, ...]
     path: str
+    count: int
 
 
 @dataclass(frozen=True)
 class SourceInfo:
-    """A source and the events that cite it."""
+    """A source, its page, how many events cite it, and their entries where shown."""
 
     source: Source
-    events: tuple[Event, ...]
     path: str
+    count: int
+    events: tuple[Entry, ...] = ()
 
 
-def group_by_year(events: tuple[Event, ...]) -> tuple[YearGroup, ...]:
-    """Return events grouped by the year and month they start in, in timeline order."""
-    years: dict[int, dict[int | None, list[Event]]] = {}
-    for event in events:
-        start = event.date.start
-        years.setdefault(start.year, {}).setdefault(start.month, []).append(event)
-    return tuple(
-        YearGroup(year, year_label(year), tuple(
+def group_by_year(entries: Iterable[Entry], *, split: bool = False,
+                  part_of: str | None = None) -> tuple[YearGroup, ...]:
+    """Return entries grouped by the year and month they start in, in timeline order.
+
+    With split, a year of more than FULL_INDEX_LIMIT entries gets month pages; with
+    part_of (a tag's or a source's page), each year gets a page of its own under it.
+    """
+    years: dict[int, dict[int | None, list[Entry]]] = {}
+    for entry in entries:
+        start = entry.date.start
+        years.setdefault(start.year, {}).setdefault(start.month, []).append(entry)
+    groups = []
+    for year, months in sorted(years.items()):
+        cut = split and sum(map(len, months.values())) > FULL_INDEX_LIMIT
+        groups.append(YearGroup(year, year_label(year), tuple(
             MonthGroup(month, f"{MONTH_NAMES[month - 1]} {year_label(year)}" if month
-                       else year_label(year), tuple(evs))
+                       else year_label(year), tuple(evs),
+                       month_path(year, month) if cut and month else None)
             for month, evs in sorted(months.items(), key=lambda item: item[0] or 0)
-        ), year_path(year))
-        for year, months in sorted(years.items())
-    )
+        ), year_path(year), part_path(part_of, year) if part_of else None))
+    return tuple(groups)
+
+
+def entries_by_tag(timeline: Timeline, entries: Mapping[str, Entry]
+                   ) -> dict[str, tuple[str, tuple[Entry, ...]]]:
+    """Return each tag's name and entries by slug, sorted by name; tags with the same
+    slug are merged."""
+    merged: dict[str, tuple[str, dict[str, Entry]]] = {}
+    for name, events in timeline.by_tag.items():
+        _, by_slug = merged.setdefault(tag_slug(name), (name, {}))
+        by_slug.update((e.slug, entries[e.slug]) for e in events)
+    order = {e.slug: n for n, e in enumerate(timeline.events)}
+    return {slug: (name, tuple(sorted(evs.values(), key=lambda e: order[e.slug])))
+            for slug, (name, evs) in sorted(merged.items(), key=lambda kv: kv[1][0].lower())}
 
 
 def tags_of(timeline: Timeline) -> tuple[TagInfo, ...]:
-    """Return every tag with its events, by name; tags with the same slug are merged."""
-    merged: dict[str, tuple[str, dict[str, Event]]] = {}
-    for name, events in timeline.by_tag.items():
-        _, by_slug = merged.setdefault(tag_slug(name), (name, {}))
-        by_slug.update((e.slug, e) for e in events)
-    return tuple(
-        TagInfo(name, slug, tuple(sorted(evs.values(), key=Event.sort_key)), tag_path(slug))
-        for slug, (name, evs) in sorted(merged.items(), key=lambda kv: kv[1][0].lower())
-    )
+    """Return every tag with its page and number of events, by name."""
+    entries = {e.slug: Entry.of(e) for e in timeline.events}
+    return tuple(TagInfo(name, slug, tag_path(slug), len(evs))
+                 for slug, (name, evs) in entries_by_tag(timeline, entries).items())
 
 
-def sources_of(timeline: Timeline) -> tuple[SourceInfo, ...]:
+def sources_of(timeline: Timeline) -> tuple[tuple[Source, tuple[Event, ...]], ...]:
     """Return every source (registry and inline) with the events citing it, by title."""
     by_id: dict[str, Source] = dict(timeline.sources)
     for event in timeline.events:
         for source in event.sources:
             by_id.setdefault(source.id, source)
-    infos = [SourceInfo(source, timeline.by_source.get(source_id, ()), source_path(source_id))
-             for source_id, source in by_id.items()]
-    return tuple(sorted(infos, key=lambda i: (i.source.title.lower(), i.source.id)))
+    found = [(source, timeline.by_source.get(source_id, ())) for source_id, source in
+             by_id.items()]
+    return tuple(sorted(found, key=lambda item: (item[0].title.lower(), item[0].id)))
 
 
 def plan_pages(timeline: Timeline) -> list[Page]:
     """Return every HTML page of the site with the data its template needs."""
     events = timeline.events
-    years = group_by_year(events)
-    tags = tags_of(timeline)
-    sources = sources_of(timeline)
-    by_slug = {t.slug: t for t in tags}
-    tag_of = {name: by_slug[tag_slug(name)] for name in timeline.by_tag}
+    entries = {e.slug: Entry.of(e) for e in events}
+    listed = tuple(entries[e.slug] for e in events)
     overview = len(events) > FULL_INDEX_LIMIT
+    years = group_by_year(listed, split=overview)
+    by_tag = entries_by_tag(timeline, entries)
+    tags = tuple(TagInfo(name, slug, tag_path(slug), len(evs))
+                 for slug, (name, evs) in by_tag.items())
+    tag_by_slug = {t.slug: t for t in tags}
+    tag_of = {name: tag_by_slug[tag_slug(name)] for name in timeline.by_tag}
     home_of: dict[str, str] = {}
     for group in years:
         for month in group.months:
-            for event in month.events:
-                page = group.path if overview else "index.html"
-                home_of[event.slug] = f"{page}#event-{event.slug}"
+            page = month.page or (group.path if overview else "index.html")
+            for entry in month.events:
+                home_of[entry.slug] = f"{page}#event-{entry.slug}"
     shared = {"years": years, "tags": tags, "tag_of": tag_of, "overview": overview}
     nav = {f"overview={overview}", "tags:names"}  # tag_of: each tag's name, slug and page
-    lists = {"years", "tags", "sources"}
-    pages = [Page("index.html", "index.html", {**shared, "events": events,
-                                                "sources_count": len(sources)},
-                  frozenset(nav | lists | ({"events"} if not overview else set())))]
+    sources = sources_of(timeline)
+    pages = [Page("index.html", "index.html",
+                  {**shared, "events": listed, "sources_count": len(sources)},
+                  frozenset(nav | {"years", "years:counts", f"sources={len(sources)}"}
+                            | ({"events", "tags"} if not overview else set())))]
     for index, group in enumerate(years):
         pages.append(Page(group.path, "year.html", {
             **shared, "year": group,
             "previous_year": years[index - 1] if index > 0 else None,
             "next_year": years[index + 1] if index + 1 < len(years) else None,
-        }, frozenset(nav | {"years", f"year:{group.year}"})))
+        }, frozenset(nav | {"years", f"year:{group.year}:months" if group.split
+                            else f"year:{group.year}"}
+                     | ({f"month:{group.year}:0"} if group.split else set()))))
+        pages.extend(_month_pages(group, shared, nav))
     for index, event in enumerate(events):
-        previous = events[index - 1] if index > 0 else None
-        following = events[index + 1] if index + 1 < len(events) else None
+        previous = listed[index - 1] if index > 0 else None
+        following = listed[index + 1] if index + 1 < len(events) else None
         pages.append(Page(event_path(event.slug), "event.html", {
             **shared, "event": event, "previous": previous, "next": following,
             "timeline_link": home_of[event.slug],
         }, frozenset(nav | {f"event:{event.slug}", f"link={home_of[event.slug]}"}
-                     | {f"event:{e.slug}" for e in (previous, following) if e is not None}
+                     | {f"entry:{e.slug}" for e in (previous, following) if e is not None}
                      | {f"first={previous is None}", f"last={following is None}"})))
     pages.append(Page("tags/index.html", "tags.html", shared, frozenset(nav | {"tags"})))
     for tag in tags:
-        pages.append(Page(tag.path, "tag.html", {**shared, "tag": tag,
-                                                   "groups": group_by_year(tag.events)},
-                          frozenset(nav | {f"tag:{tag.slug}"})))
-    pages.append(Page("sources/index.html", "sources.html", {**shared, "sources": sources},
-                      frozenset(nav | {"sources"})))
-    for info in sources:
-        pages.append(Page(info.path, "source.html", {**shared, "info": info,
-                                                     "groups": group_by_year(info.events)},
-                          frozenset(nav | {f"source:{info.source.id}"})))
+        groups = _listing_groups(by_tag[tag.slug][1], tag.path)
+        context = {**shared, "tag": tag, "groups": groups, "part": None}
+        pages.append(Page(tag.path, "tag.html", context, frozenset(nav | {f"tag:{tag.slug}"})))
+        pages.extend(Page(group.page, "tag.html", {**context, "groups": (group,), "part": group},
+                          frozenset(nav | {f"tag-year:{group.year}:{tag.slug}"}))
+                     for group in groups if group.page is not None)
+    pages.extend(_source_list_pages(sources, entries, shared, nav))
+    for source, cited in sources:
+        path = source_path(source.id)
+        info = SourceInfo(source, path, len(cited))
+        groups = _listing_groups(tuple(entries[e.slug] for e in cited), path)
+        context = {**shared, "info": info, "groups": groups, "part": None}
+        pages.append(Page(path, "source.html", context, frozenset(nav | {f"source:{source.id}"})))
+        pages.extend(Page(group.page, "source.html",
+                          {**context, "groups": (group,), "part": group},
+                          frozenset(nav | {f"source-year:{group.year}:{source.id}"}))
+                     for group in groups if group.page is not None)
     pages.append(Page("404.html", "404.html", shared, frozenset(nav)))
+    return pages
+
+
+def _listing_groups(entries: tuple[Entry, ...], path: str) -> tuple[YearGroup, ...]:
+    """Return the years of a tag's or source's page, each with a page of its own if the
+    listing holds more than FULL_INDEX_LIMIT entries."""
+    return group_by_year(entries, part_of=path if len(entries) > FULL_INDEX_LIMIT else None)
+
+
+def _month_pages(group: YearGroup, shared: dict[str, Any], nav: set[str]) -> list[Page]:
+    """Return the month pages of a split year, each with its neighbours in the year."""
+    months = [m for m in group.months if m.page is not None]
+    return [Page(month.page, "month.html", {
+        **shared, "year": group, "month": month,
+        "previous_month": months[n - 1] if n > 0 else None,
+        "next_month": months[n + 1] if n + 1 < len(months) else None,
+    }, frozenset(nav | {f"year:{group.year}:months", f"month:{group.year}:{month.month}"}))
+        for n, month in enumerate(months) if month.page is not None]
+
+
+def _source_list_pages(sources: tuple[tuple[Source, tuple[Event, ...]], ...],
+                       entries: Mapping[str, Entry], shared: dict[str, Any], nav: set[str]
+                       ) -> list[Page]:
+    """Return the pages of the source list: every source with the events citing it, or
+    (for a timeline shown as an overview) with their number, SOURCES_PER_PAGE a page."""
+    overview = shared["overview"]
+    count = max(1, -(-len(sources) // SOURCES_PER_PAGE))
+    pager = tuple((n, sources_path(n)) for n in range(1, count + 1))
+    pages = []
+    for number, path in pager:
+        part = sources[(number - 1) * SOURCES_PER_PAGE:number * SOURCES_PER_PAGE]
+        infos = tuple(SourceInfo(source, source_path(source.id), len(cited),
+                                 () if overview else tuple(entries[e.slug] for e in cited))
+                      for source, cited in part)
+        pages.append(Page(path, "sources.html", {
+            **shared, "sources": infos, "total": len(sources), "number": number,
+            "pager": pager if count > 1 else (),
+        }, frozenset(nav | {f"sources:{number}", f"sources={len(sources)}"})))
     return pages
 
 
 def input_digests(timeline: Timeline, events: Mapping[str, str]) -> Callable[[str], str]:
     """Return the function giving the digest of one page input, from each event's digest.
 
-    Inputs: `event:<slug>` (everything of the event), `events` (all of them, in order),
-    `year:<y>`, `tag:<slug>`, `source:<id>` (the events of one, in order, and the source),
-    `tags`, `sources` (the lists, with their events), `years` (each year's months and
-    which events each holds),
-    `tags:names` (each tag's name, slug and page), and `name=value` (the value itself).
+    Inputs: `event:<slug>` (everything of the event), `entry:<slug>` (what a listing shows
+    of it), `events` (every entry, in order), `year:<y>` and `month:<y>:<m>` (the entries
+    of one; m is 0 for those without a month), `year:<y>:months` (a split year's months,
+    their counts and pages), `tag:<slug>` and `tag-year:<y>:<slug>`, `source:<id>` and
+    `source-year:<y>:<id>` (the entries of one, or of one year of it, and the tag's name or the
+    source), `tags` (each tag's name, slug and count), `tags:names` (each tag's name and
+    slug), `sources:<n>` (page n of the source list), `years` (each year and its page),
+    `years:counts` (the number of events of each year), and `name=value` (the value).
     """
-    def of_events(group: tuple[Event, ...]) -> list[str]:
-        return [events.get(e.slug) or os.urandom(16).hex() for e in group]
+    entries = {e.slug: Entry.of(e) for e in timeline.events}
+    listed = tuple(entries[e.slug] for e in timeline.events)
 
     @functools.cache
-    def tag_map() -> dict[str, TagInfo]:
-        return {t.slug: t for t in tags_of(timeline)}
+    def entry(slug: str) -> str:
+        found = entries.get(slug)
+        if found is None:
+            return os.urandom(16).hex()  # unknown: never reused
+        return hashlib.sha256(repr(found).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def of(group: Iterable[Entry]) -> list[str]:
+        return [entry(e.slug) for e in group]
 
     @functools.cache
-    def source_map() -> dict[str, SourceInfo]:
-        return {i.source.id: i for i in sources_of(timeline)}
+    def years() -> tuple[YearGroup, ...]:
+        return group_by_year(listed, split=len(listed) > FULL_INDEX_LIMIT)
+
+    @functools.cache
+    def year_map() -> dict[int, YearGroup]:
+        return {g.year: g for g in years()}
+
+    @functools.cache
+    def by_tag() -> dict[str, tuple[str, tuple[Entry, ...]]]:
+        return entries_by_tag(timeline, entries)
+
+    @functools.cache
+    def sources() -> tuple[tuple[Source, tuple[Event, ...]], ...]:
+        return sources_of(timeline)
+
+    @functools.cache
+    def source_map() -> dict[str, tuple[Source, tuple[Event, ...]]]:
+        return {source.id: (source, cited) for source, cited in sources()}
+
+    def in_year(group: Iterable[Entry], year: str) -> list[str]:
+        return [entry(e.slug) for e in group if str(e.date.start.year) == year]
 
     def compute(key: str) -> object:
         kind, _, name = key.partition(":")
@@ -200,25 +337,45 @@ def input_digests(timeline: Timeline, events: Mapping[str, str]) -> Callable[[st
             return key
         if kind == "event":
             return events.get(name) or os.urandom(16).hex()  # unknown: never reused
+        if kind == "entry":
+            return entry(name)
         if kind == "events":
-            return of_events(timeline.events)
+            return of(listed)
+        if kind == "year" and name.endswith(":months"):
+            group = year_map().get(int(name.removesuffix(":months")))
+            return group and [(m.label, m.count, m.page) for m in group.months]
         if kind == "year":
-            return of_events(timeline.by_year.get(int(name), ()))
-        if kind == "tag":
-            tag = tag_map().get(name)
-            return tag and (tag.name, of_events(tag.events))
-        if kind == "source":
-            info = source_map().get(name)
-            return info and (repr(info.source), of_events(info.events))
+            group = year_map().get(int(name))
+            return group and [of(m.events) for m in group.months]
+        if kind == "month":
+            number, month = map(int, name.split(":"))
+            group = year_map().get(number)
+            return group and [of(m.events) for m in group.months if (m.month or 0) == month]
+        if kind in ("tag", "tag-year"):
+            year, _, slug = name.partition(":") if kind == "tag-year" else ("", "", name)
+            tag = by_tag().get(slug)
+            return tag and (tag[0], len(tag[1]), in_year(tag[1], year) if year else of(tag[1]))
+        if kind in ("source", "source-year"):
+            year, _, source_id = name.partition(":") if kind == "source-year" else ("", "", name)
+            found = source_map().get(source_id)
+            if found is None:
+                return None
+            cited = [entries[e.slug] for e in found[1]]
+            return (repr(found[0]), len(cited), in_year(cited, year) if year else of(cited))
+        if kind == "years" and name == "counts":
+            return [(g.year, g.count) for g in years()]
         if kind == "years":
-            return [(g.year, g.path, [(m.label, [e.slug for e in m.events]) for m in g.months])
-                    for g in group_by_year(timeline.events)]
+            return [(g.year, g.label, g.path) for g in years()]
         if kind == "tags" and name == "names":
             return [(tag, tag_slug(tag)) for tag in timeline.by_tag]
         if kind == "tags":
-            return [(t.name, t.slug, of_events(t.events)) for t in tag_map().values()]
+            return [(name, slug, len(evs)) for slug, (name, evs) in by_tag().items()]
         if kind == "sources":
-            return [(repr(i.source), of_events(i.events)) for i in source_map().values()]
+            number = int(name)
+            part = sources()[(number - 1) * SOURCES_PER_PAGE:number * SOURCES_PER_PAGE]
+            shown = len(listed) <= FULL_INDEX_LIMIT
+            return [(repr(source), len(cited), of(entries[e.slug] for e in cited) if shown
+                     else None) for source, cited in part]
         raise ValueError(f"unknown page input '{key}'")
 
     @functools.cache

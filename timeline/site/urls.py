@@ -79,9 +79,30 @@ def source_path(source_id: str) -> str:
     return f"sources/{source_name(source_id)}/{INDEX}"
 
 
+def year_name(year: int) -> str:
+    """Return the folder name of a year: '2023', or '44-bc' for -43."""
+    return str(year) if year > 0 else f"{1 - year}-bc"
+
+
 def year_path(year: int) -> str:
     """Return the site path of a year page."""
-    return f"years/{year if year > 0 else f'{1 - year}-bc'}/{INDEX}"
+    return f"years/{year_name(year)}/{INDEX}"
+
+
+def month_path(year: int, month: int) -> str:
+    """Return the site path of a month page (a year of many events is split by month)."""
+    return f"years/{year_name(year)}/{month:02d}/{INDEX}"
+
+
+def part_path(path: str, year: int) -> str:
+    """Return the site path of one year of a split listing page (a tag's or a source's)."""
+    return f"{path.removesuffix(INDEX)}{year_name(year)}/{INDEX}"
+
+
+def sources_path(number: int) -> str:
+    """Return the site path of page number of the source list (1 is sources/index.html;
+    the others are files, which no source's folder can be named like)."""
+    return f"sources/{INDEX}" if number == 1 else f"sources/index-{number}.html"
 
 
 def relative_url(from_path: str, to_path: str, *, pretty: bool = False) -> str:
