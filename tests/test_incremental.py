@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from test_validation import write_split_project
 
 from timeline.build import BuildResult, build
 from timeline.site.writer import MANIFEST
@@ -255,3 +256,19 @@ def test_two_builds_at_once_both_finish_and_the_site_is_right(tmp_path: Path) ->
     assert digest(project / "site") == clean(project, tmp_path)
     assert "Event zero" in (project / "site" / "events" / "e0000" / "index.html").read_text(
         encoding="utf-8")
+
+
+def test_in_a_site_cut_into_pages_an_edit_renders_only_the_pages_showing_the_event(
+        tmp_path: Path) -> None:
+    project = write_split_project(tmp_path / "p")
+    age(project)
+    build(project)
+    edit(project / "content" / "e100.md", "Text", "New text")  # 2020-05-21, in its summary
+    result = build(project)
+    slugs = [e.slug for e in result.timeline.events]
+    at = slugs.index("e100")
+    neighbours = {f"events/{slugs[at - 1]}/index.html", f"events/{slugs[at + 1]}/index.html"}
+    assert rendered(result) == neighbours | {
+        "events/e100/index.html", "years/2020/05/index.html", "tags/all/2020/index.html",
+        "sources/common/2020/index.html", "sources/s100/index.html"}
+    assert digest(project / "site") == clean(project, tmp_path)

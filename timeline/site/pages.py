@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import functools
 import hashlib
 import os
@@ -139,10 +140,10 @@ def group_by_year(entries: Iterable[Entry], *, split: bool = False,
     groups = []
     for year, months in sorted(years.items()):
         cut = split and sum(map(len, months.values())) > FULL_INDEX_LIMIT
-        groups.append(YearGroup(year, year_label(year), tuple(
-            MonthGroup(month, f"{MONTH_NAMES[month - 1]} {year_label(year)}" if month
-                       else year_label(year), tuple(evs),
-                       month_path(year, month) if cut and month else None)
+        label = year_label(year)
+        groups.append(YearGroup(year, label, tuple(
+            MonthGroup(month, f"{MONTH_NAMES[month - 1]} {label}" if month else label,
+                       tuple(evs), month_path(year, month) if cut and month else None)
             for month, evs in sorted(months.items(), key=lambda item: item[0] or 0)
         ), year_path(year), part_path(part_of, year) if part_of else None))
     return tuple(groups)
@@ -226,7 +227,8 @@ def plan_pages(timeline: Timeline) -> list[Page]:
     for tag in tags:
         groups = _listing_groups(by_tag[tag.slug][1], tag.path)
         context = {**shared, "tag": tag, "groups": groups, "part": None}
-        pages.append(Page(tag.path, "tag.html", context, frozenset(nav | {f"tag:{tag.slug}"})))
+        whole = f"tag-years:{tag.slug}" if groups and groups[0].page else f"tag:{tag.slug}"
+        pages.append(Page(tag.path, "tag.html", context, frozenset(nav | {whole})))
         pages.extend(Page(group.page, "tag.html", {**context, "groups": (group,), "part": group},
                           frozenset(nav | {f"tag-year:{group.year}:{tag.slug}"}))
                      for group in groups if group.page is not None)
@@ -236,7 +238,9 @@ def plan_pages(timeline: Timeline) -> list[Page]:
         info = SourceInfo(source, path, len(cited))
         groups = _listing_groups(tuple(entries[e.slug] for e in cited), path)
         context = {**shared, "info": info, "groups": groups, "part": None}
-        pages.append(Page(path, "source.html", context, frozenset(nav | {f"source:{source.id}"})))
+        whole = (f"source-years:{source.id}" if groups and groups[0].page
+                 else f"source:{source.id}")
+        pages.append(Page(path, "source.html", context, frozenset(nav | {whole})))
         pages.extend(Page(group.page, "source.html",
                           {**context, "groups": (group,), "part": group},
                           frozenset(nav | {f"source-year:{group.year}:{source.id}"}))
@@ -290,9 +294,11 @@ def input_digests(timeline: Timeline, events: Mapping[str, str]) -> Callable[[st
     of it), `events` (every entry, in order), `year:<y>` and `month:<y>:<m>` (the entries
     of one; m is 0 for those without a month), `year:<y>:months` (a split year's months,
     their counts and pages), `tag:<slug>` and `tag-year:<y>:<slug>`, `source:<id>` and
-    `source-year:<y>:<id>` (the entries of one, or of one year of it, and the tag's name or the
-    source), `tags` (each tag's name, slug and count), `tags:names` (each tag's name and
-    slug), `sources:<n>` (page n of the source list), `years` (each year and its page),
+    `source-year:<y>:<id>` (the entries of one, or of one year of it, and the tag's name
+    or the source), `tag-years:<slug>` and `source-years:<id>` (the number of each year's
+    events, for a page cut into years), `tags` (each tag's name, slug and count),
+    `tags:names` (each tag's name and slug), `sources:<n>` (page n of the source list),
+    `years` (each year and its page),
     `years:counts` (the number of events of each year), and `name=value` (the value).
     """
     entries = {e.slug: Entry.of(e) for e in timeline.events}
@@ -328,6 +334,9 @@ def input_digests(timeline: Timeline, events: Mapping[str, str]) -> Callable[[st
     def source_map() -> dict[str, tuple[Source, tuple[Event, ...]]]:
         return {source.id: (source, cited) for source, cited in sources()}
 
+    def per_year(group: Iterable[Entry | Event]) -> list[tuple[int, int]]:
+        return sorted(collections.Counter(e.date.start.year for e in group).items())
+
     def in_year(group: Iterable[Entry], year: str) -> list[str]:
         return [entry(e.slug) for e in group if str(e.date.start.year) == year]
 
@@ -351,6 +360,12 @@ def input_digests(timeline: Timeline, events: Mapping[str, str]) -> Callable[[st
             number, month = map(int, name.split(":"))
             group = year_map().get(number)
             return group and [of(m.events) for m in group.months if (m.month or 0) == month]
+        if kind == "tag-years":
+            tag = by_tag().get(name)
+            return tag and (tag[0], len(tag[1]), per_year(tag[1]))
+        if kind == "source-years":
+            found = source_map().get(name)
+            return found and (repr(found[0]), len(found[1]), per_year(found[1]))
         if kind in ("tag", "tag-year"):
             year, _, slug = name.partition(":") if kind == "tag-year" else ("", "", name)
             tag = by_tag().get(slug)
