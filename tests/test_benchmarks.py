@@ -13,6 +13,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 import compare  # noqa: E402
 import corpus  # noqa: E402
+import memory  # noqa: E402
 
 
 def test_corpus_is_the_same_for_the_same_seed() -> None:
@@ -83,16 +84,32 @@ def test_compare_writes_the_tables_for_timeline(tmp_path: Path) -> None:
     text = out.read_text(encoding="utf-8")
     assert text in result.stdout
     assert "## Machine" in text and "- cores: " in text and "- timeline 0.1.0" in text
-    cold = _table_rows(text, "| tool | wall s | CPU s | peak RSS MB | pages | pages/s "
-                             "| runs (wall s) |")
+    cold = _table_rows(text, "| tool | wall s | CPU s | peak RSS MB | all processes MB | pages "
+                             "| pages/s | runs (wall s) |")
     assert [row[0] for row in cold] == ["timeline"]
-    assert all(float(cell) >= 0 for cell in cold[0][1:6]) and int(cold[0][4]) > 20
-    rebuilds = _table_rows(text, "| rebuild | wall s | CPU s | peak RSS MB | runs (wall s) |")
+    assert all(float(cell) >= 0 for cell in cold[0][1:7]) and int(cold[0][5]) > 20
+    assert float(cold[0][4]) >= float(cold[0][3]) * 0.5, "the tree's PSS is sampled"
+    rebuilds = _table_rows(text, "| rebuild | wall s | CPU s | peak RSS MB | all processes MB "
+                                 "| runs (wall s) |")
     assert [row[0] for row in rebuilds] == [
-        "nothing changed", "one word of one event changed", "template override changed",
+        "nothing changed", "first word of one event changed (its summary)",
+        "last word of one event changed", "template override changed",
         "save -> page served by `timeline serve`"]
     assert all(float(row[1]) > 0 for row in rebuilds)
-    assert all(float(cell) > 0 for row in rebuilds[:3] for cell in row[1:4])
+    assert all(float(cell) > 0 for row in rebuilds[:4] for cell in row[1:5])
+
+
+def test_tree_memory_counts_the_children_of_a_process() -> None:
+    code = ("import subprocess, sys, time; b = bytearray(150 << 20); "
+            "c = subprocess.Popen([sys.executable, '-c', "
+            "'b = bytearray(150 << 20); import time; time.sleep(1.5)']); c.wait()")
+    child = subprocess.Popen([sys.executable, "-c", code])
+    sampler = memory.TreeMemory(child.pid)
+    sampler.start()
+    child.wait()
+    peak = sampler.stop()
+    assert sampler.processes >= 2
+    assert peak > 300, f"{peak:.0f} MB: both processes' 150 MB should count"
 
 
 def test_compare_refuses_an_unknown_tool(tmp_path: Path) -> None:
