@@ -257,6 +257,12 @@ def test_the_fast_path_leaves_to_the_build_what_it_cannot_settle(example: Path,
         strike.write_text(text, encoding="utf-8")
         assert quick.render({strike}) is None, case
     strike.write_text(good, encoding="utf-8")
+    temporary = content / f"{STRIKE}.md.tmp1234"  # written, then renamed to the event file
+    assert quick.render({strike, temporary}) is not None
+    temporary.write_text(good, encoding="utf-8")  # still there: not the save's own
+    assert quick.render({strike, temporary}) is None
+    temporary.unlink()
+    assert quick.render({strike, content / "other.md.tmp1234"}) is None  # another's
     quick.forget()
     assert quick.render({strike}) is None  # nothing built yet
 

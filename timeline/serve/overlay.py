@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import logging
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,6 +83,8 @@ class QuickPages:
         timeline = snapshot.timeline
         slugs = []
         for path in sorted(changes):
+            if _temporary(path, changes):
+                continue
             rel = relative(root, path)
             if not rel.startswith(CONTENT_DIR + "/") or not rel.endswith(EVENT_SUFFIX):
                 return None  # not an event file: the registry, an attachment, a template...
@@ -118,6 +121,15 @@ class QuickPages:
         if event.draft and not self.drafts:
             return None
         return event
+
+
+def _temporary(path: Path, changes: set[Path]) -> bool:
+    """Tell whether path is the temporary file of a save among changes: gone already, and
+    named after an event file saved with it (an editor wrote strike.md.tmp1234, then
+    renamed it to strike.md)."""
+    return (not path.name.endswith(EVENT_SUFFIX) and not os.path.lexists(path)
+            and any(other.parent == path.parent and other.name.endswith(EVENT_SUFFIX)
+                    and path.name.startswith(other.name) for other in changes))
 
 
 def _replace(timeline: Timeline, event: Event) -> Timeline:
