@@ -7,6 +7,7 @@ may go on; requests go over HTTP.
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import re
 import shutil
@@ -18,6 +19,7 @@ import pytest
 from conftest import REPO
 
 from timeline.build import build, load_project
+from timeline.model import Event, Timeline
 from timeline.serve.overlay import QuickPages
 from timeline.serve.preview import Preview, inject, reload_snippet, site_builder
 from timeline.serve.server import PreviewServer, Rebuilder
@@ -267,9 +269,14 @@ def test_the_fast_path_leaves_to_the_build_what_it_cannot_settle(example: Path,
     assert quick.render({strike}) is None  # nothing built yet
 
 
-def test_plan_event_page_is_the_page_plan_pages_plans(example: Path) -> None:
-    timeline, _ = load_project(example)
+@pytest.mark.parametrize("copies", [1, 30])  # 13 events: one index; 390: year pages
+def test_plan_event_page_is_the_page_plan_pages_plans(example: Path, copies: int) -> None:
+    loaded, _ = load_project(example)
+    events = sorted((dataclasses.replace(e, slug=f"{e.slug}-{i}") if i else e
+                     for e in loaded.events for i in range(copies)), key=Event.sort_key)
+    timeline = Timeline(loaded.config, tuple(events), loaded.sources)
     planned = {page.dest: page for page in plan_pages(timeline)}
     for event in timeline.events:
         page = plan_event_page(timeline, event.slug)
         assert page == planned[page.dest]
+    assert planned[page.dest].context["overview"] == (copies > 1)
