@@ -94,7 +94,8 @@ def test_compare_writes_the_tables_for_timeline(tmp_path: Path) -> None:
     assert [row[0] for row in rebuilds] == [
         "nothing changed", "first word of one event changed (its summary)",
         "last word of one event changed", "template override changed",
-        "save -> page served by `timeline serve`"]
+        "save -> page served by `timeline serve`",
+        "save -> full rebuild done in `timeline serve`"]
     assert all(float(row[1]) > 0 for row in rebuilds)
     assert all(float(cell) > 0 for row in rebuilds[:4] for cell in row[1:5])
 

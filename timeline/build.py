@@ -214,14 +214,19 @@ def load_project(project: Path, *, drafts: bool = False, cache: Cache | None = N
     """Load the timeline, its editor's-note label asked of the theme; problems in the report."""
     report = Report()
     config = read_config(project, report)
-    try:
-        label = load_catalogue(project, config.language).get(NOTE_LABEL, NOTE_LABEL)
-    except ContentError as error:
-        report.add(error)
-        label = NOTE_LABEL
+    label = note_label(project, config, report)
     return load_timeline(project, drafts=drafts, config=config, report=report,
                          note_label=label, cache=cache, digests=digests, jobs=jobs,
                          progress=progress)
+
+
+def note_label(project: Path, config: Config, report: Report) -> str:
+    """Return the heading of editor's notes in the site's language, as the theme has it."""
+    try:
+        return load_catalogue(project, config.language).get(NOTE_LABEL, NOTE_LABEL)
+    except ContentError as error:
+        report.add(error)
+        return NOTE_LABEL
 
 
 def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None = None, *,

@@ -139,6 +139,16 @@ def load_timeline(project: Path, *, drafts: bool = False, config: Config | None 
     return Timeline(config, tuple(events), registry), report
 
 
+def parse_one(file: SourceFile, *, registry: Mapping[str, Source], config: Config,
+              titles: Mapping[str, str], note_label: str, project: Path,
+              unpublished: frozenset[str] = frozenset()) -> tuple[Event | None, list[Diagnostic]]:
+    """Parse one event file as load_timeline does; return its event (None: not valid)
+    and its problems."""
+    parsing = _Parsing([file], registry, config, dict(titles), note_label, unpublished, project)
+    events, diagnostics = _parse_slice(_renderer(parsing), 0, 1)
+    return events[0], diagnostics
+
+
 @dataclass(frozen=True)
 class _Parsing:
     """What parsing the events needs: the files, and what every event is checked against."""

@@ -11,9 +11,10 @@ import re
 import secrets
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 import jinja2
@@ -21,6 +22,9 @@ from jinja2.bccache import Bucket
 
 from timeline.errors import BuildError, TimelineError, plural, printable
 from timeline.site.writer import MANIFEST
+
+if TYPE_CHECKING:
+    from timeline.serve.overlay import QuickPages
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +40,13 @@ BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class BuildState:
-    """What is being served: the build's number, its errors, and whether a good site exists."""
+    """What is being served: the build's number, its errors, whether a good site exists,
+    and pages rendered ahead of the build that is under way (by site path)."""
 
     generation: int = 0
     errors: tuple[str, ...] = ()
     has_site: bool = False
+    overlay: Mapping[str, bytes] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,12 @@ class Preview:
         self.state = BuildState(old.generation + 1, errors, old.has_site or not errors)
         return Rebuild(time.perf_counter() - started, summary, errors)
 
+    def show(self, pages: Mapping[str, bytes]) -> None:
+        """Serve pages (by site path) over the site's files until the next rebuild ends."""
+        old = self.state
+        self.state = BuildState(old.generation + 1, old.errors, old.has_site,
+                                {**old.overlay, **pages})
+
     def token(self, state: BuildState) -> str:
         """Return the name of a build, sent with every response and embedded in pages."""
         return f"{self._session}-{state.generation}"
@@ -99,7 +111,7 @@ class Preview:
         if not state.has_site:
             return self._page(500, b"<!DOCTYPE html><title>Build failed</title>", state)
         parts = site_path(target)
-        found = self._read(parts) if parts is not None else None
+        found = self._read(parts, state) if parts is not None else None
         if isinstance(found, str):
             return Response(302, {"Location": found, **self._headers(state)})
         if found is None:
@@ -122,8 +134,14 @@ class Preview:
     def _headers(self, state: BuildState) -> dict[str, str]:
         return {"Cache-Control": "no-store", BUILD_HEADER: self.token(state)}
 
-    def _read(self, parts: list[str]) -> tuple[str, bytes] | str | None:
-        """Return (path, content) of a site file, a redirect, or None if there is none."""
+    def _read(self, parts: list[str], state: BuildState | None = None
+              ) -> tuple[str, bytes] | str | None:
+        """Return (path, content) of a site file (state's overlay first), a redirect, or
+        None if there is none."""
+        if state is not None and state.overlay:
+            dest = "/".join(parts[:-1] + [INDEX] if parts[-1] == "" else parts)
+            if dest in state.overlay:
+                return dest.rpartition("/")[2], state.overlay[dest]
         for _ in range(3):  # a rebuild may swap the site in between finding and reading
             found = self._find(parts)
             if not isinstance(found, Path):
@@ -154,18 +172,23 @@ class Preview:
 
 
 def site_builder(project: Path, *, drafts: bool = False, base_url: str | None = None,
-                 jobs: int = 1) -> Builder:
-    """Return a Builder that runs `timeline build` on project, compiling each template once."""
+                 jobs: int = 1, quick: QuickPages | None = None) -> Builder:
+    """Return a Builder that runs `timeline build` on project, compiling each template once;
+    quick is given the timeline of each build that succeeds."""
     from timeline.build import build
 
-    templates = MemoryBytecodeCache()  # as long-lived as the builder: one per `serve`
+    # as long-lived as the builder: one per `serve`
+    templates = quick.bytecode_cache if quick is not None else MemoryBytecodeCache()
 
     def build_site(output: Path) -> str:
         result = build(project, output, drafts=drafts, base_url=base_url,
                        bytecode_cache=templates, jobs=jobs)
+        if quick is not None and not result.unchanged:  # unchanged: quick has it already
+            quick.update(result.timeline)
         for warning in result.report.warnings:
             print(warning, file=sys.stderr, flush=True)
-        return f"{plural(len(result.timeline.events), 'event')}, {plural(result.pages, 'page')}"
+        # result.events, not result.timeline: with nothing changed that loads the project
+        return f"{plural(result.events, 'event')}, {plural(result.pages, 'page')}"
 
     return build_site
 

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import errno
 import functools
+import hashlib
 import ipaddress
 import json
 import logging
@@ -18,7 +19,7 @@ import tempfile
 import threading
 import time
 import webbrowser
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -34,7 +35,9 @@ import tornado.websocket
 from timeline.content.gate import relative
 from timeline.content.load import require_project
 from timeline.errors import TimelineError, UsageError, plural, printable
+from timeline.serve.overlay import QuickPages
 from timeline.serve.preview import BuildState, Preview, Rebuild, site_builder
+from timeline.site.writer import intact_files
 
 log = logging.getLogger(__name__)
 
@@ -345,21 +348,14 @@ def serve(project: Path, *, host: str = "127.0.0.1", port: int = 8000, drafts: b
     try:
         server = PreviewServer(host=host, port=port, allowed_hosts=allowed_hosts)
         # Absolute links (the 404 page's, feeds) lead to the preview, as in `zola serve`.
-        builder = site_builder(project, drafts=drafts, base_url=server.browse_url, jobs=jobs)
+        quick = QuickPages(project, drafts=drafts)
+        builder = site_builder(project, drafts=drafts, base_url=server.browse_url, jobs=jobs,
+                               quick=quick)
         preview = Preview(builder, temp / "site")
         warning = exposure_warning(host)
         if warning:
             print(warning, file=sys.stderr, flush=True)
-
-        def on_changes(changes: set[Path]) -> None:
-            had_errors = bool(preview.state.errors)
-            outcome = preview.rebuild()
-            _report(outcome, preview.state, changes=_describe(changes, project))
-            css_only = all(p.suffix == ".css" for p in changes)
-            stylesheet = css_only and not had_errors and not outcome.errors
-            server.reload(min(changes).name if stylesheet else "/")
-
-        debouncer = Debouncer(on_changes)
+        debouncer = Debouncer(Rebuilder(preview, server, project, quick))
         watcher = Watcher(project, debouncer.add, ignore=[temp])
         with _stop_on_signals(server.stop):
             watcher.start()
@@ -376,6 +372,63 @@ def serve(project: Path, *, host: str = "127.0.0.1", port: int = 8000, drafts: b
                 debouncer.stop()
     finally:
         shutil.rmtree(temp, ignore_errors=True)
+
+
+class Rebuilder:
+    """Answer each batch of changes: the edited events' pages at once where the fast path
+    can render them (timeline.serve.overlay), then the full build, as `timeline build`.
+
+    The pages rendered ahead are served over the site until the build ends; the open
+    pages are told to reload then only if the build made other bytes of those pages, or
+    changed another page, or failed.
+    """
+
+    def __init__(self, preview: Preview, server: PreviewServer, project: Path,
+                 quick: QuickPages | None = None) -> None:
+        self.preview = preview
+        self.server = server
+        self.project = project
+        self.quick = quick
+
+    def __call__(self, changes: set[Path]) -> None:
+        """Serve what changed, as soon as it can be, then as the full build made it."""
+        had_errors = bool(self.preview.state.errors)
+        pages = self._ahead(changes) if not had_errors else None
+        before = intact_files(self.preview.output) if pages else {}
+        outcome = self.preview.rebuild()
+        _report(outcome, self.preview.state, changes=_describe(changes, self.project))
+        if pages and not outcome.errors and not _stale(
+                pages, before, intact_files(self.preview.output)):
+            return
+        css_only = all(p.suffix == ".css" for p in changes)
+        stylesheet = css_only and not had_errors and not outcome.errors
+        self.server.reload(min(changes).name if stylesheet else "/")
+
+    def _ahead(self, changes: set[Path]) -> dict[str, bytes] | None:
+        """Serve the pages of edited events before the build, if the fast path applies."""
+        if self.quick is None:
+            return None
+        started = time.perf_counter()
+        pages = self.quick.render(changes)
+        if not pages:
+            return None
+        self.preview.show(pages)
+        self.server.reload("/")
+        names = ", ".join(sorted(printable(dest) for dest in pages))
+        print(f"{time.strftime('%H:%M:%S')} served {names} in "
+              f"{1000 * (time.perf_counter() - started):.0f} ms, ahead of the rebuild",
+              flush=True)
+        return pages
+
+
+def _stale(pages: Mapping[str, bytes], before: Mapping[str, str],
+           after: Mapping[str, str]) -> bool:
+    """Tell whether an open page may show other than the build made: a page served ahead
+    of it differs from the build's, or the build changed another page."""
+    if any(hashlib.sha256(body).hexdigest() != after.get(dest) for dest, body in pages.items()):
+        return True
+    changed = {dest for dest in before.keys() | after.keys() if before.get(dest) != after.get(dest)}
+    return any(dest.endswith(".html") and dest not in pages for dest in changed)
 
 
 def _report(outcome: Rebuild, state: BuildState, *, changes: str | None = None) -> None:

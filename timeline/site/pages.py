@@ -183,23 +183,10 @@ def sources_of(timeline: Timeline) -> tuple[tuple[Source, tuple[Event, ...]], ..
 def plan_pages(timeline: Timeline) -> list[Page]:
     """Return every HTML page of the site with the data its template needs."""
     events = timeline.events
-    entries = {e.slug: Entry.of(e) for e in events}
+    plan = _shared(timeline)
+    shared, nav, entries, by_tag = plan.shared, plan.nav, plan.entries, plan.by_tag
+    years, tags, overview = shared["years"], shared["tags"], shared["overview"]
     listed = tuple(entries[e.slug] for e in events)
-    overview = len(events) > FULL_INDEX_LIMIT
-    years = group_by_year(listed, split=overview)
-    by_tag = entries_by_tag(timeline, entries)
-    tags = tuple(TagInfo(name, slug, tag_path(slug), len(evs))
-                 for slug, (name, evs) in by_tag.items())
-    tag_by_slug = {t.slug: t for t in tags}
-    tag_of = {name: tag_by_slug[tag_slug(name)] for name in timeline.by_tag}
-    home_of: dict[str, str] = {}
-    for group in years:
-        for month in group.months:
-            page = month.page or (group.path if overview else "index.html")
-            for entry in month.events:
-                home_of[entry.slug] = f"{page}#event-{entry.slug}"
-    shared = {"years": years, "tags": tags, "tag_of": tag_of, "overview": overview}
-    nav = {f"overview={overview}", "tags:names"}  # tag_of: each tag's name, slug and page
     sources = sources_of(timeline)
     pages = [Page("index.html", "index.html",
                   {**shared, "events": listed, "sources_count": len(sources)},
@@ -214,15 +201,7 @@ def plan_pages(timeline: Timeline) -> list[Page]:
                             else f"year:{group.year}"}
                      | ({f"month:{group.year}:0"} if group.split else set()))))
         pages.extend(_month_pages(group, shared, nav))
-    for index, event in enumerate(events):
-        previous = listed[index - 1] if index > 0 else None
-        following = listed[index + 1] if index + 1 < len(events) else None
-        pages.append(Page(event_path(event.slug), "event.html", {
-            **shared, "event": event, "previous": previous, "next": following,
-            "timeline_link": home_of[event.slug],
-        }, frozenset(nav | {f"event:{event.slug}", f"link={home_of[event.slug]}"}
-                     | {f"entry:{e.slug}" for e in (previous, following) if e is not None}
-                     | {f"first={previous is None}", f"last={following is None}"})))
+    pages.extend(_event_page(events, index, plan) for index in range(len(events)))
     pages.append(Page("tags/index.html", "tags.html", shared, frozenset(nav | {"tags"})))
     for tag in tags:
         groups = _listing_groups(by_tag[tag.slug][1], tag.path)
@@ -247,6 +226,59 @@ def plan_pages(timeline: Timeline) -> list[Page]:
                      for group in groups if group.page is not None)
     pages.append(Page("404.html", "404.html", shared, frozenset(nav)))
     return pages
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What every page gets (years, tags, tag_of, overview) with its inputs, and the
+    entries, each tag's entries and each event's place on the timeline they come from."""
+
+    shared: dict[str, Any]
+    nav: set[str]
+    entries: dict[str, Entry]
+    by_tag: dict[str, tuple[str, tuple[Entry, ...]]]
+    home_of: dict[str, str]
+
+
+def _shared(timeline: Timeline) -> _Plan:
+    """Return the data every page gets and what it is made of."""
+    entries = {e.slug: Entry.of(e) for e in timeline.events}
+    overview = len(timeline.events) > FULL_INDEX_LIMIT
+    years = group_by_year((entries[e.slug] for e in timeline.events), split=overview)
+    by_tag = entries_by_tag(timeline, entries)
+    tags = tuple(TagInfo(name, slug, tag_path(slug), len(evs))
+                 for slug, (name, evs) in by_tag.items())
+    tag_by_slug = {t.slug: t for t in tags}
+    tag_of = {name: tag_by_slug[tag_slug(name)] for name in timeline.by_tag}
+    home_of: dict[str, str] = {}
+    for group in years:
+        for month in group.months:
+            page = month.page or (group.path if overview else "index.html")
+            for entry in month.events:
+                home_of[entry.slug] = f"{page}#event-{entry.slug}"
+    shared = {"years": years, "tags": tags, "tag_of": tag_of, "overview": overview}
+    nav = {f"overview={overview}", "tags:names"}  # tag_of: each tag's name, slug and page
+    return _Plan(shared, nav, entries, by_tag, home_of)
+
+
+def plan_event_page(timeline: Timeline, slug: str) -> Page:
+    """Return the page of one event as plan_pages plans it, without planning the others."""
+    index = next(i for i, event in enumerate(timeline.events) if event.slug == slug)
+    return _event_page(timeline.events, index, _shared(timeline))
+
+
+def _event_page(events: tuple[Event, ...], index: int, plan: _Plan) -> Page:
+    """Return the page of events[index], with its neighbours and its place on the timeline."""
+    event = events[index]
+    previous = plan.entries[events[index - 1].slug] if index > 0 else None
+    following = plan.entries[events[index + 1].slug] if index + 1 < len(events) else None
+    link = plan.home_of[event.slug]
+    return Page(event_path(event.slug), "event.html", {
+        **plan.shared, "event": event, "previous": previous, "next": following,
+        "timeline_link": link,
+    }, frozenset(plan.nav | {f"event:{event.slug}", f"link={link}"}
+                 | {f"entry:{e.slug}" for e in (previous, following) if e is not None}
+                 | {f"first={previous is None}", f"last={following is None}"}))
 
 
 def _listing_groups(entries: tuple[Entry, ...], path: str) -> tuple[YearGroup, ...]:
