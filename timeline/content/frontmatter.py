@@ -21,7 +21,7 @@ from timeline.errors import ContentError
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 _NULLS = {"", "~", "null", "Null", "NULL"}
-MAX_NODES = 20_000
+MAX_NODES = 20_000  # values beyond one per character of the text: only aliases get there
 MAX_DEPTH = 32
 
 Path_ = tuple[str | int, ...]
@@ -156,7 +156,7 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
         raise ContentError(path, first_line, "invalid YAML: nested too deeply") from None
     if node is None:
         return YamlDoc(None, {}, first_line)
-    builder = _Builder(path, marks, text.split("\n"))
+    builder = _Builder(path, marks, text.split("\n"), MAX_NODES + len(text))
     value = builder.build(node, (), 0)
     return YamlDoc(value, builder.lines, first_line, builder.comments, builder.starts,
                    tuple(builder.text_lines))
@@ -177,8 +177,9 @@ _COMMENT = re.compile(r"^[ \t]+#(.*)$")
 class _Builder:
     """Turn composed YAML nodes into plain data, recording lines and bounding size."""
 
-    def __init__(self, path: str, marks: _Marks, text_lines: list[str]) -> None:
+    def __init__(self, path: str, marks: _Marks, text_lines: list[str], limit: int) -> None:
         self.path = path
+        self.limit = limit
         self.marks = marks
         self.text_lines = text_lines
         self.lines: dict[Path_, int] = {}
@@ -189,10 +190,10 @@ class _Builder:
     def build(self, node: yaml.Node, at: Path_, depth: int) -> Any:
         self.count += 1
         line = self.marks.line(node.start_mark)
-        if self.count > MAX_NODES:
+        if self.count > self.limit:  # a registry of 50,000 sources is fine; a bomb is not
             raise ContentError(
-                self.path, line, f"YAML too large: more than {MAX_NODES} values "
-                "(an alias bomb?)"
+                self.path, line, f"YAML too large: it expands to more than {self.limit} values "
+                f"({MAX_NODES} more than its {self.limit - MAX_NODES} characters; an alias bomb?)"
             )
         if depth > MAX_DEPTH:
             raise ContentError(self.path, line, f"YAML nested more than {MAX_DEPTH} levels deep")
