@@ -18,16 +18,25 @@ import logging
 import os
 import shutil
 import signal
-import stat
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import FrameType, TracebackType
 
 from timeline.errors import TimelineError, UsageError
+from timeline.site.manifest import (
+    LEGACY_MARKER,
+    MANIFEST,
+    MANIFEST_FORMAT,
+    Content,
+    Kept,
+    StaleSite,
+    intact_files,
+    plan,
+    remove_stale,
+)
 
 try:
     import fcntl
@@ -36,25 +45,10 @@ except ImportError:  # pragma: no cover - not POSIX: no lock, stale folders are 
 
 log = logging.getLogger(__name__)
 
-MANIFEST = ".timeline-manifest.json"
-LEGACY_MARKER = ".timeline-site"  # sites built before the manifest: all but dot-entries
-MANIFEST_FORMAT = 1
-SHOWN = 10  # foreign files named in a refusal
 _RENAME_EXCHANGE = 2
 
-
-@dataclass(frozen=True)
-class Kept:
-    """A file of the current site to keep as it is: linked into the new one, mtime and all."""
-
-    sha: str  # its SHA-256, as the manifest records it
-
-
-class StaleSite(TimelineError):
-    """The site changed since its files were chosen to be kept (another build swapped it)."""
-
-
-Content = bytes | Path | Kept
+__all__ = ["LEGACY_MARKER", "MANIFEST", "Content", "Interrupted", "Kept", "StaleSite",
+           "check_output", "intact_files", "safe_join", "write_site"]
 
 
 class Interrupted(TimelineError):
@@ -80,8 +74,8 @@ def check_output(output: Path, project: Path) -> None:
     if out.parent.is_dir():
         _require_writable(out, output)
         with _locked(out.parent):
-            _remove_stale(out)
-            _plan(out, output, None)
+            remove_stale(out)
+            plan(out, output, None)
 
 
 def safe_join(root: Path, dest: str) -> Path:
@@ -91,35 +85,6 @@ def safe_join(root: Path, dest: str) -> Path:
         raise UsageError(f"refusing to write outside the output folder: '{dest}'")
     return root.joinpath(*pure.parts)
 
-
-def intact_files(output: Path) -> dict[str, str]:
-    """Return the SHA-256 of each file of the site at output that is as its build left it.
-
-    The manifest records each file's hash with its size, mtime and inode: a file whose
-    stat still matches holds what was written (like git's index); others are left out.
-    """
-    folder = Path(os.path.realpath(output))
-    try:
-        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        hashes, stats = data["sha256"], data["stat"]
-    except (OSError, ValueError, TypeError, KeyError):
-        return {}
-    if not isinstance(hashes, dict) or not isinstance(stats, dict):
-        return {}
-    intact: dict[str, str] = {}
-    root = str(folder)
-    for dest, sha in hashes.items():
-        parts = dest.split("/")
-        if not isinstance(dest, str) or dest.startswith("/") or ".." in parts or "\\" in dest:
-            continue
-        try:
-            st = os.lstat(os.path.join(root, *parts))
-        except OSError:
-            continue
-        if stat.S_ISREG(st.st_mode) and stats.get(dest) == [st.st_size, st.st_mtime_ns,
-                                                               st.st_ino]:
-            intact[dest] = sha
-    return intact
 
 
 def write_site(output: Path, files: Mapping[str, Content]) -> dict[str, str]:
@@ -140,9 +105,9 @@ def write_site(output: Path, files: Mapping[str, Content]) -> dict[str, str]:
     _require_writable(folder, output)
     with _locked(folder.parent), _SignalGuard() as guard:
         with guard.uninterrupted():
-            _remove_stale(folder)
+            remove_stale(folder)
         guard.check()
-        carried = _plan(folder, output, files)
+        carried = plan(folder, output, files)
         current = intact_files(folder)
         stale = [dest for dest, content in files.items()
                  if isinstance(content, Kept) and current.get(dest) != content.sha]
@@ -241,102 +206,7 @@ def _require_writable(folder: Path, output: Path) -> None:
             raise UsageError(f"cannot write the site to {output}: {path} is not writable")
 
 
-# -- who owns what ---------------------------------------------------------------------
-
-
-def _owner(folder: Path, output: Path) -> Callable[[str], bool]:
-    """Return a test of whether a path in folder (a folder's ends with '/') was written by
-    timeline: listed in the manifest, or, under the old marker, not in a root dot-entry."""
-    manifest = folder / MANIFEST
-    if manifest.is_file() and not manifest.is_symlink():
-        files = _manifest_files(manifest)
-        if files is None:
-            raise UsageError(f"refusing to replace {output}: its {MANIFEST} cannot be read; "
-                             "delete the folder yourself or choose another with -o")
-        dirs = set()
-        for name in files:  # every folder above each file, as 'a/' and 'a/b/'
-            cut = name.rfind("/")
-            while cut > 0 and name[:cut + 1] not in dirs:
-                dirs.add(name[:cut + 1])
-                cut = name.rfind("/", 0, cut)
-        dirs.add("./")
-        return lambda rel: rel in files or rel in dirs or rel == MANIFEST
-    if (folder / LEGACY_MARKER).is_file():
-        return lambda rel: not rel.startswith(".") or rel == LEGACY_MARKER
-    return lambda rel: False
-
-
-def _manifest_files(manifest: Path) -> set[str] | None:
-    """Return the files a manifest lists, or None if it is not one."""
-    try:
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-        files = data["files"]
-        if data.get("generator") != "timeline" or not isinstance(files, list) \
-                or not all(isinstance(f, str) for f in files):
-            return None
-        return set(files)
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return None
-
-
-def _leaves(folder: Path) -> list[str]:
-    """Return every file, link and empty folder under folder, '/'-separated ('x/' a folder)."""
-    found: list[str] = []
-    try:
-        pending = [(os.fspath(folder), "")]
-        while pending:
-            path, prefix = pending.pop()
-            with os.scandir(path) as listing:
-                entries = list(listing)
-            if prefix and not entries:
-                found.append(prefix)
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append((entry.path, prefix + entry.name + "/"))
-                else:  # a file, a link (never followed) or anything else
-                    found.append(prefix + entry.name)
-    except OSError as error:
-        raise UsageError(f"cannot read {error.filename}: {error.strerror}") from None
-    return sorted(found)
-
-
-def _plan(folder: Path, output: Path, files: Mapping[str, Content] | None) -> list[str]:
-    """Return the user's root dot-entries to carry into the new site; refuse if a file that
-    timeline did not write would be lost (with files None, check everything but dot-entries)."""
-    if not folder.is_dir():
-        return []
-    owned = _owner(folder, output)
-    leaves = _leaves(folder)
-    written = {dest.split("/")[0] for dest in files or ()} | {MANIFEST}
-    ours = {rel.split("/")[0] for rel in leaves if owned(rel)}
-    refused: list[str] = []
-    carried: set[str] = set()
-    for rel in leaves:
-        root = rel.split("/")[0]
-        if owned(rel):
-            continue
-        if root.startswith(".") and (files is None or (root not in written
-                                                       and root not in ours)):
-            carried.add(root)
-        elif not root.startswith(".") or not _same(folder / rel, (files or {}).get(rel)):
-            refused.append(rel)
-    if refused:
-        more = f" and {len(refused) - SHOWN} more" if len(refused) > SHOWN else ""
-        raise UsageError(f"refusing to replace {output}: it holds files not written by "
-                         f"timeline: {', '.join(refused[:SHOWN])}{more}; move them out or "
-                         "choose another folder with -o")
-    return sorted(carried)
-
-
-def _same(path: Path, content: Content | None) -> bool:
-    """Return whether path is a plain file holding exactly content."""
-    if content is None or isinstance(content, Kept) or path.is_symlink() or not path.is_file():
-        return False
-    wanted = content.read_bytes() if isinstance(content, Path) else content
-    return path.read_bytes() == wanted
-
-
-# -- swapping, and what a killed build left -------------------------------------------
+# -- swapping ------------------------------------------------------------------------
 
 
 def _swap_in(staging: Path, folder: Path, carried: list[str]) -> Path:
@@ -366,45 +236,6 @@ def _swap_in(staging: Path, folder: Path, carried: list[str]) -> Path:
             os.rename(staging / name, folder / name)
         raise
 
-
-def _remove_stale(folder: Path) -> None:
-    """Remove the staging folders of killed builds beside folder (the caller holds the
-    lock, so no running build owns them), first putting back what they held of the
-    user's: a site moved aside, or dot-entries carried over before the swap."""
-    parent = folder.parent
-    names = sorted(os.listdir(parent))
-    for name in names:
-        stale = parent / name
-        if not name.startswith(f".{folder.name}-old-") or not _real_dir(stale):
-            continue
-        if _real_dir(stale / "site") and not os.path.lexists(folder):
-            os.rename(stale / "site", folder)
-            log.warning("restored %s, moved aside by a build that was killed", folder)
-        shutil.rmtree(stale, ignore_errors=True)
-    for name in names:
-        stale = parent / name
-        if not name.startswith(f".{folder.name}-new-") or not _real_dir(stale):
-            continue
-        files = _manifest_files(stale / MANIFEST)
-        keep = False
-        for entry in sorted(os.listdir(stale)) if files is not None else []:
-            if not entry.startswith(".") or entry == MANIFEST or any(
-                    f == entry or f.startswith(entry + "/") for f in files or ()):
-                continue
-            if _real_dir(folder) and not os.path.lexists(folder / entry):
-                os.rename(stale / entry, folder / entry)
-                log.warning("put %s back into %s, after a build that was killed",
-                            entry, folder)
-            else:
-                keep = True
-        if keep:
-            log.warning("kept %s: it holds files of yours that %s has too", stale, folder)
-        else:
-            shutil.rmtree(stale, ignore_errors=True)
-
-
-def _real_dir(path: Path) -> bool:
-    return path.is_dir() and not path.is_symlink()
 
 
 @contextmanager
