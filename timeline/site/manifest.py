@@ -14,9 +14,9 @@ import logging
 import os
 import shutil
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from timeline.errors import TimelineError, UsageError
 
@@ -40,6 +40,14 @@ class StaleSite(TimelineError):
 
 
 Content = bytes | Path | Kept
+
+
+def safe_join(root: Path, dest: str) -> Path:
+    """Return root/dest, refusing a dest that would land outside root."""
+    pure = PurePosixPath(dest)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in dest:
+        raise UsageError(f"refusing to write outside the output folder: '{dest}'")
+    return root.joinpath(*pure.parts)
 
 
 def intact_files(output: Path) -> dict[str, str]:
@@ -70,6 +78,30 @@ def intact_files(output: Path) -> dict[str, str]:
                                                                st.st_ino]:
             intact[dest] = sha
     return intact
+
+
+def manifest_json(files: Iterable[str], hashes: Mapping[str, str],
+                  stats: Mapping[str, list[int]]) -> str:
+    """Return the text of a manifest owning files, vouching for those in hashes and stats."""
+    return json.dumps({"generator": "timeline", "format": MANIFEST_FORMAT,
+                       "files": sorted(files), "sha256": hashes, "stat": stats},
+                      indent=0, sort_keys=True) + "\n"
+
+
+def recorded(folder: Path) -> tuple[list[str], dict[str, list[int]]] | None:
+    """Return the files and stats the manifest of folder records, if it is of this format
+    and names only paths inside folder; otherwise None."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        files, stats = data["files"], data["stat"]
+        if (data.get("generator") != "timeline" or data.get("format") != MANIFEST_FORMAT
+                or not isinstance(files, list) or not isinstance(stats, dict)):
+            return None
+        for dest in files:
+            safe_join(folder, dest)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, UsageError):
+        return None
+    return files, stats
 
 
 # -- who owns what ---------------------------------------------------------------------

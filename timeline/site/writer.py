@@ -1,11 +1,12 @@
-"""Write a whole site atomically into an output folder it owns through a manifest.
+"""Write a site into an output folder it owns through a manifest.
 
-The site is written to a staging folder beside the output and swapped in with one
-rename. The manifest inside the output lists every file the build wrote: those are
-replaced by the next build; a user's dot-entry at the root (`.git/`, `.well-known/`)
-is carried into the new site untouched; anything else the build did not write makes
-it refuse. A lock on the output's parent folder keeps two builds apart, so whatever a
-killed build left beside the output can be recognised and removed.
+A whole site is written to a staging folder beside the output and swapped in with one
+rename; an incremental build that changes few files patches the site in place instead
+(see patch.py). The manifest inside the output lists every file the build wrote: those
+are replaced by the next build; a user's dot-entry at the root (`.git/`, `.well-known/`)
+stays untouched; anything else the build did not write makes it refuse. A lock on the
+output's parent folder keeps two builds apart, so whatever a killed build left beside
+the output can be recognised and removed.
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from types import FrameType, TracebackType
 
 from timeline.errors import TimelineError, UsageError
+from timeline.site import patch
 from timeline.site.manifest import (
     LEGACY_MARKER,
     MANIFEST,
@@ -34,8 +36,11 @@ from timeline.site.manifest import (
     Kept,
     StaleSite,
     intact_files,
+    manifest_json,
     plan,
+    recorded,
     remove_stale,
+    safe_join,
 )
 
 try:
@@ -46,6 +51,7 @@ except ImportError:  # pragma: no cover - not POSIX: no lock, stale folders are 
 log = logging.getLogger(__name__)
 
 _RENAME_EXCHANGE = 2
+PATCH_SHARE = 0.5  # patch a site in place when at most this share of its files change
 
 __all__ = ["LEGACY_MARKER", "MANIFEST", "Content", "Interrupted", "Kept", "StaleSite",
            "check_output", "intact_files", "safe_join", "write_site"]
@@ -78,23 +84,15 @@ def check_output(output: Path, project: Path) -> None:
             plan(out, output, None)
 
 
-def safe_join(root: Path, dest: str) -> Path:
-    """Return root/dest, refusing a dest that would land outside root."""
-    pure = PurePosixPath(dest)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in dest:
-        raise UsageError(f"refusing to write outside the output folder: '{dest}'")
-    return root.joinpath(*pure.parts)
-
-
-
 def write_site(output: Path, files: Mapping[str, Content]) -> dict[str, str]:
     """Write files (bytes, a path to copy, or Kept) as the new site at output, all or
     nothing; return the SHA-256 of each file by site path.
 
-    A file whose content the current site already has, unchanged, is hard-linked from
-    it (copied where links fail), so its mtime and inode stay. A symlinked output is
-    followed: the site replaces the link's target, the link stays. Raise StaleSite if a
-    Kept file is not in the current site any more.
+    A file whose content the current site already has, unchanged, keeps its mtime and
+    inode: it is left in place by a patch, hard-linked (or copied) into a new site by a
+    swap. A build killed while patching leaves a site the next build repairs. A symlinked
+    output is followed: the site replaces the link's target, the link stays. Raise
+    StaleSite if a Kept file is not in the current site any more.
     """
     folder = Path(os.path.realpath(output))
     try:
@@ -113,16 +111,24 @@ def write_site(output: Path, files: Mapping[str, Content]) -> dict[str, str]:
                  if isinstance(content, Kept) and current.get(dest) != content.sha]
         if stale:
             raise StaleSite(f"{stale[0]} changed in {output} since the build began")
+        hashes = _hashes(files)
+        changed, removed, old = _patchable(folder, files, hashes, current)
         staging: Path | None = None
         try:
             with guard.uninterrupted():
                 staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-new-",
                                                 dir=folder.parent))
             guard.check()
-            hashes = _write(staging, files, folder, current)
-            with guard.uninterrupted():
-                old = _swap_in(staging, folder, carried)
-                staging = None
+            if old is not None:
+                staged = patch.stage(staging, files, changed)
+                with guard.uninterrupted():
+                    patch.apply(folder, staging, staged, removed, hashes, *old)
+                    previous = staging  # emptied
+            else:
+                _write(staging, files, folder, current, hashes)
+                with guard.uninterrupted():
+                    previous = _swap_in(staging, folder, carried)
+            staging = None
         except PermissionError as error:
             _discard(guard, staging)
             raise UsageError(f"cannot write the site to {output}: {error.strerror}: "
@@ -131,7 +137,42 @@ def write_site(output: Path, files: Mapping[str, Content]) -> dict[str, str]:
             _discard(guard, staging)
             raise
         with guard.uninterrupted():
-            shutil.rmtree(old, ignore_errors=True)
+            shutil.rmtree(previous, ignore_errors=True)
+    return hashes
+
+
+def _patchable(folder: Path, files: Mapping[str, Content], hashes: Mapping[str, str],
+               current: Mapping[str, str]) -> tuple[
+                   list[str], list[str], tuple[list[str], dict[str, list[int]]] | None]:
+    """Return the files to write and to remove, and the manifest's files and stats, when
+    the site at folder is better patched in place than replaced (else None for these).
+
+    An incremental build (one that keeps files) over a site of our manifest is patched
+    when at most PATCH_SHARE of its files change; past that the swap costs little more
+    and shows the new site in one step.
+    """
+    if not any(isinstance(content, Kept) for content in files.values()):
+        return [], [], None
+    old = recorded(folder)
+    if old is None:
+        return [], [], None
+    changed, removed = patch.changes(hashes, current, old[0])
+    if len(changed) + len(removed) > PATCH_SHARE * len(files):
+        return [], [], None
+    return changed, removed, old
+
+
+def _hashes(files: Mapping[str, Content]) -> dict[str, str]:
+    """Return the SHA-256 of each file's content."""
+    hashes: dict[str, str] = {}
+    for dest in sorted(files):
+        content = files[dest]
+        if isinstance(content, Kept):
+            hashes[dest] = content.sha
+        elif isinstance(content, Path):
+            hashes[dest] = _file_sha(content)
+        else:
+            hashes[dest] = hashlib.sha256(content).hexdigest()
     return hashes
 
 
@@ -143,14 +184,13 @@ def _discard(guard: _SignalGuard, staging: Path | None) -> None:
 
 
 def _write(staging: Path, files: Mapping[str, Content], current_site: Path,
-           current: Mapping[str, str]) -> dict[str, str]:
+           current: Mapping[str, str], hashes: Mapping[str, str]) -> None:
     """Write the manifest first (so a killed build's folder can be told apart), then the
     files, linking those current_site has unchanged; then the manifest with hashes."""
     manifest: dict[str, object] = {"generator": "timeline", "format": MANIFEST_FORMAT,
                                    "files": sorted(files)}
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     made: set[Path] = set()
-    hashes: dict[str, str] = {}
     stats: dict[str, list[int]] = {}
     for dest in sorted(files):
         target = safe_join(staging, dest)
@@ -158,13 +198,7 @@ def _write(staging: Path, files: Mapping[str, Content], current_site: Path,
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
         content = files[dest]
-        if isinstance(content, Kept):
-            sha = content.sha
-        elif isinstance(content, Path):
-            sha = _file_sha(content)
-        else:
-            sha = hashlib.sha256(content).hexdigest()
-        if current.get(dest) == sha:
+        if current.get(dest) == hashes[dest]:
             _link(safe_join(current_site, dest), target)
         elif isinstance(content, Path):
             shutil.copyfile(content, target)
@@ -173,13 +207,9 @@ def _write(staging: Path, files: Mapping[str, Content], current_site: Path,
         else:
             target.write_bytes(content)
         st = os.lstat(target)
-        hashes[dest] = sha
         stats[dest] = [st.st_size, st.st_mtime_ns, st.st_ino]
-    manifest.update({"sha256": hashes, "stat": stats})
-    (staging / MANIFEST).write_text(json.dumps(manifest, indent=0, sort_keys=True) + "\n",
-                                    encoding="utf-8")
+    (staging / MANIFEST).write_text(manifest_json(files, hashes, stats), encoding="utf-8")
     os.chmod(staging, 0o755)
-    return hashes
 
 
 def _link(source: Path, target: Path) -> None:
