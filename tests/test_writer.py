@@ -372,6 +372,21 @@ def test_a_build_that_keeps_nothing_swaps_the_site_in(tmp_path: Path) -> None:
     assert identities(out)["events/e0/index.html"] == before["events/e0/index.html"]
 
 
+def test_a_manifest_naming_a_file_outside_is_not_trusted_to_remove_it(
+        tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site(out, BIG)
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    manifest["files"].append("../precious.txt")
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    (tmp_path / "precious.txt").write_text("mine")
+    root = out.stat().st_ino
+    write_site(out, incremental(BIG, {**BIG, "index.html": b"new"}))
+    assert (tmp_path / "precious.txt").read_text() == "mine"
+    assert out.stat().st_ino != root  # replaced, not patched
+    assert without_manifest(digest(out)) == clean_digest(tmp_path, {**BIG, "index.html": b"new"})
+
+
 def test_a_kept_file_changed_since_the_build_began_is_stale(tmp_path: Path) -> None:
     out = tmp_path / "site"
     write_site(out, BIG)

@@ -49,7 +49,7 @@ def apply(folder: Path, staging: Path, staged: Mapping[str, Path], removed: list
     then write the final manifest; stats are the recorded ones of the unchanged files."""
     kept = {dest: stats[dest] for dest in hashes if dest not in staged}
     _replace_manifest(folder, staging, manifest_json(
-        set(old).union(hashes), {dest: hashes[dest] for dest in kept}, kept))
+        set(old).union(hashes), {dest: hashes[dest] for dest in kept}, kept, lines=False))
     _remove(folder, removed)
     made: set[Path] = set()
     for dest, path in staged.items():
