@@ -45,8 +45,8 @@ def stage(staging: Path, files: Mapping[str, Content], changed: list[str]) -> di
 
 def apply(folder: Path, staging: Path, staged: Mapping[str, Path], removed: list[str],
           hashes: Mapping[str, str], old: list[str], stats: Mapping[str, list[int]]) -> None:
-    """Journal the change in the manifest, move staged files in, remove those of removed,
-    then write the final manifest; stats are the recorded ones of the unchanged files."""
+    """Journal the change in the manifest, remove the files of removed, move the staged
+    files in, then write the final manifest; stats are those recorded of unchanged files."""
     kept = {dest: stats[dest] for dest in hashes if dest not in staged}
     _replace_manifest(folder, staging, manifest_json(
         set(old).union(hashes), {dest: hashes[dest] for dest in kept}, kept, lines=False))
