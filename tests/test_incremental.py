@@ -162,6 +162,7 @@ def test_deleting_renaming_and_editing_templates_match_a_clean_build(tmp_path: P
     result = build(project)
     assert "events/e3/index.html" not in result.rendered and result.parsed == 0
     assert digest(project / "site") == clean(project, tmp_path)
+    assert not (project / "site" / "events" / "e3").exists()
     (project / "content" / "e4.md").rename(project / "content" / "renamed.md")
     result = build(project)
     assert result.parsed == 1
@@ -174,6 +175,76 @@ def test_deleting_renaming_and_editing_templates_match_a_clean_build(tmp_path: P
     assert result.rendered and all(d.startswith("tags/") and d != "tags/index.html"
                                    for d in result.rendered), result.rendered
     assert digest(project / "site") == clean(project, tmp_path)
+
+
+def make_static(root: Path) -> Path:
+    """Write the project of make() with 40 static files, which edits of events leave as
+    they are, so that the site is patched in place."""
+    project = make(root)
+    (project / "static").mkdir()
+    for index in range(40):
+        (project / "static" / f"s{index}.txt").write_text(f"static {index}")
+    age(project)
+    return project
+
+
+def test_a_deleted_event_takes_its_folder_away_in_place(tmp_path: Path) -> None:
+    project = make_static(tmp_path / "p")
+    build(project)
+    site = project / "site"
+    root, kept = site.stat().st_ino, (site / "s0.txt").stat()
+    (project / "content" / "e3.md").unlink()
+    build(project)
+    assert site.stat().st_ino == root  # patched in place
+    assert (site / "s0.txt").stat().st_ino == kept.st_ino
+    assert (site / "s0.txt").stat().st_mtime_ns == kept.st_mtime_ns
+    assert not (site / "events" / "e3").exists()
+    assert digest(site) == clean(project, tmp_path)
+
+
+def test_a_renamed_tag_takes_its_folder_away(tmp_path: Path) -> None:
+    project = make(tmp_path / "p")
+    build(project)
+    edit(project / "content" / "e5.md", "tags: [z]", "tags: [w]")
+    build(project)
+    assert not (project / "site" / "tags" / "z").exists()
+    assert digest(project / "site") == clean(project, tmp_path)
+
+
+class Killed(BaseException):
+    """The build was killed here: nothing of it runs any more."""
+
+
+def test_a_build_killed_while_patching_the_site_is_repaired_by_the_next(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = make_static(tmp_path / "p")
+    build(project)
+    edit(project / "content" / "e2.md", "Text", "New text")
+    (project / "content" / "e3.md").unlink()
+    (project / "content" / "e6.md").write_text(event("Event 6", "2003-12-01", "x"),
+                                               encoding="utf-8")
+    real_replace = os.replace
+    renamed = []
+
+    def replace(src: str | Path, dst: str | Path) -> None:
+        if Path(src).parent.name.startswith(".site-new-") and Path(src).name != "manifest":
+            if len(renamed) == 3:
+                raise Killed
+            renamed.append(dst)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr("timeline.site.writer._discard", lambda guard, staging: None)
+    with pytest.raises(Killed):
+        build(project)
+    monkeypatch.undo()
+    assert len(renamed) == 3
+    assert any(p.name.startswith(".site-new-") for p in project.iterdir())
+    result = build(project)
+    assert not any(p.name.startswith(".site-new-") for p in project.iterdir())
+    assert digest(project / "site") == clean(project, tmp_path)
+    assert not (project / "site" / "events" / "e3").exists()
+    assert "events/e0/index.html" not in result.rendered  # untouched, still trusted
 
 
 def test_deleting_the_cache_or_no_cache_gives_the_same_site(tmp_path: Path) -> None:

@@ -22,8 +22,16 @@ from conftest import REPO, MakeProject, event
 
 from timeline.build import build
 from timeline.errors import UsageError
-from timeline.site import writer
-from timeline.site.writer import LEGACY_MARKER, MANIFEST, Interrupted, write_site
+from timeline.site import patch, writer
+from timeline.site.writer import (
+    LEGACY_MARKER,
+    MANIFEST,
+    Content,
+    Interrupted,
+    Kept,
+    StaleSite,
+    write_site,
+)
 
 SITE = {"index.html": b"<h1>Home</h1>", "events/a/index.html": b"A", "events.json": b"[]"}
 
@@ -254,6 +262,275 @@ def test_the_fallback_rename_pair_carries_git_over(tmp_path: Path,
     assert (out / "index.html").read_bytes() == b"new" and leftovers(tmp_path) == []
 
 
+# -- patching in place -----------------------------------------------------------------------
+
+
+BIG = {"index.html": b"<h1>Home</h1>", "events.json": b"[]", "tags/x": b"a file for now",
+       **{f"events/e{i}/index.html": f"E{i}".encode() for i in range(10)}}
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def incremental(old: dict[str, bytes], new: dict[str, bytes]) -> dict[str, Content]:
+    """Return new as an incremental build gives it: each file old has as it is is Kept."""
+    return {dest: Kept(sha(data)) if old.get(dest) == data else data
+            for dest, data in new.items()}
+
+
+def clean_digest(tmp_path: Path, files: dict[str, bytes]) -> dict[str, str]:
+    """Return the digest of files written as a new site, without its manifest."""
+    clean = tmp_path / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    write_site(clean, files)
+    return without_manifest(digest(clean))
+
+
+def without_manifest(found: dict[str, str]) -> dict[str, str]:
+    return {rel: value for rel, value in found.items() if rel != MANIFEST}
+
+
+def identities(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.lstat().st_ino, p.lstat().st_mtime_ns)
+            for p in folder.rglob("*") if p.name != MANIFEST}
+
+
+def assert_manifest_vouches_for(out: Path, files: dict[str, bytes]) -> None:
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["files"] == sorted(files)
+    assert manifest["sha256"] == {dest: sha(data) for dest, data in files.items()}
+    for dest in files:
+        st = (out / dest).lstat()
+        assert manifest["stat"][dest] == [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def test_an_incremental_build_writes_only_what_changed(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site(out, BIG)
+    (out / ".git").mkdir()
+    (out / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n")
+    root, before = out.stat().st_ino, identities(out)
+    new = {**BIG, "events/e1/index.html": b"E1 edited", "events/e10/index.html": b"E10"}
+    del new["events/e2/index.html"]
+    write_site(out, incremental(BIG, new))
+    after = identities(out)
+    assert out.stat().st_ino == root  # patched in place, not swapped
+    untouched = set(BIG) - {"events/e1/index.html", "events/e2/index.html"}
+    assert {rel: after[rel] for rel in untouched} == {rel: before[rel] for rel in untouched}
+    assert after[".git/HEAD"] == before[".git/HEAD"] and after[".git"] == before[".git"]
+    assert after["events/e1/index.html"] != before["events/e1/index.html"]
+    assert not (out / "events" / "e2").exists()
+    assert without_manifest(digest(out)) == {
+        **clean_digest(tmp_path, new), ".git": "dir",
+        ".git/HEAD": sha(b"ref: refs/heads/gh-pages\n")}
+    assert_manifest_vouches_for(out, new)
+    assert leftovers(tmp_path) == []
+
+
+def test_a_file_becomes_a_folder_and_a_folder_a_file(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site(out, BIG)
+    as_folder = {**BIG, "tags/x/index.html": b"a folder now"}
+    del as_folder["tags/x"]
+    as_file = {**BIG, "events/e3": b"a file now"}
+    del as_file["events/e3/index.html"]
+    for old, new in [(BIG, as_folder), (as_folder, BIG), (BIG, as_file), (as_file, BIG)]:
+        root = out.stat().st_ino
+        write_site(out, incremental(old, new))
+        assert out.stat().st_ino == root
+        assert without_manifest(digest(out)) == clean_digest(tmp_path, new)
+        assert_manifest_vouches_for(out, new)
+        assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize(("removed", "patched"), [(0, True), (1, False)])
+def test_a_build_that_changes_most_files_swaps_the_site_in(tmp_path: Path, removed: int,
+                                                            patched: bool) -> None:
+    """PATCH_SHARE: of BIG's 13 files, six changed are at most half; six changed and one
+    removed, of the 12 left, are more."""
+    out = tmp_path / "site"
+    write_site(out, BIG)
+    root = out.stat().st_ino
+    new = {dest: data + b"!" if i < 6 else data for i, (dest, data) in
+           enumerate(sorted(BIG.items()))}
+    for dest in sorted(new)[len(new) - removed:]:
+        del new[dest]
+    write_site(out, incremental(BIG, new))
+    assert (out.stat().st_ino == root) is patched
+    assert without_manifest(digest(out)) == clean_digest(tmp_path, new)
+    assert_manifest_vouches_for(out, new)
+
+
+def test_a_build_that_keeps_nothing_swaps_the_site_in(tmp_path: Path) -> None:
+    """As with --no-cache: the unchanged files are linked into a new site, mtime and all."""
+    out = tmp_path / "site"
+    write_site(out, BIG)
+    root, before = out.stat().st_ino, identities(out)
+    write_site(out, {**BIG, "index.html": b"new"})
+    assert out.stat().st_ino != root
+    assert identities(out)["events/e0/index.html"] == before["events/e0/index.html"]
+
+
+def test_a_manifest_naming_a_file_outside_is_not_trusted_to_remove_it(
+        tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site(out, BIG)
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    manifest["files"].append("../precious.txt")
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    (tmp_path / "precious.txt").write_text("mine")
+    root = out.stat().st_ino
+    write_site(out, incremental(BIG, {**BIG, "index.html": b"new"}))
+    assert (tmp_path / "precious.txt").read_text() == "mine"
+    assert out.stat().st_ino != root  # replaced, not patched
+    assert without_manifest(digest(out)) == clean_digest(tmp_path, {**BIG, "index.html": b"new"})
+
+
+def test_a_kept_file_changed_since_the_build_began_is_stale(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site(out, BIG)
+    (out / "events" / "e0" / "index.html").write_bytes(b"changed meanwhile")
+    before = digest(out)
+    with pytest.raises(StaleSite) as caught:
+        write_site(out, incremental(BIG, {**BIG, "index.html": b"new"}))
+    assert str(caught.value) == f"events/e0/index.html changed in {out} since the build began"
+    assert digest(out) == before and leftovers(tmp_path) == []
+
+
+def test_a_foreign_file_is_refused_in_an_incremental_build(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site(out, BIG)
+    (out / "events" / "e0" / "notes.txt").write_text("mine")
+    before = digest(out)
+    with pytest.raises(UsageError) as caught:
+        write_site(out, incremental(BIG, {**BIG, "index.html": b"new"}))
+    assert str(caught.value) == (
+        f"refusing to replace {out}: it holds files not written by timeline: "
+        "events/e0/notes.txt; move them out or choose another folder with -o")
+    assert digest(out) == before
+
+
+def test_a_failure_while_staging_leaves_the_site_as_it_was(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site(out, BIG)
+    before = digest(out)
+    files = incremental(BIG, {**BIG, "index.html": b"new"})
+    files["events/e1/index.html"] = tmp_path / "vanished.txt"  # hashed, gone when copied
+    (tmp_path / "vanished.txt").write_bytes(b"copied")
+    real_stage = patch.stage
+
+    def stage(staging: Path, *args: object) -> dict[str, Path]:
+        (tmp_path / "vanished.txt").unlink()
+        return real_stage(staging, *args)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(patch, "stage", stage)
+        with pytest.raises(FileNotFoundError):
+            write_site(out, files)
+    assert digest(out) == before and leftovers(tmp_path) == []
+
+
+def test_a_failed_journal_leaves_the_site_as_it_was(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    write_site(out, BIG)
+    before = digest(out)
+
+    def full(src: str | Path, dst: str | Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    with pytest.raises(OSError, match="No space"):
+        write_site(out, incremental(BIG, {**BIG, "index.html": b"new"}))
+    monkeypatch.undo()
+    assert digest(out) == before and leftovers(tmp_path) == []
+
+
+def test_a_signal_while_staging_a_patch_keeps_the_site(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    write_site(out, BIG)
+    before = digest(out)
+    real_stage = patch.stage
+
+    def stage(*args: object) -> dict[str, Path]:
+        staged = real_stage(*args)  # type: ignore[arg-type]
+        os.kill(os.getpid(), signal.SIGTERM)
+        return staged
+
+    monkeypatch.setattr(patch, "stage", stage)
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
+    try:
+        with pytest.raises(Interrupted):
+            write_site(out, incremental(BIG, {**BIG, "index.html": b"new"}))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert digest(out) == before and leftovers(tmp_path) == []
+
+
+class Killed(BaseException):
+    """The build was killed here: nothing of it runs any more."""
+
+
+def next_build(out: Path, new: dict[str, bytes]) -> dict[str, Content]:
+    """Return new as build() gives it: Kept where the site's file is intact as it is."""
+    intact = writer.intact_files(out)
+    return {dest: Kept(sha(data)) if intact.get(dest) == sha(data) else data
+            for dest, data in new.items()}
+
+
+def killed_at(out: Path, files: dict[str, Content], kill_at: int) -> bool:
+    """Write files at out as a build killed before its step kill_at (renaming, removing)
+    in out would be: its staging left; return whether it got that far."""
+    real = {name: getattr(os, name) for name in ("replace", "unlink", "rmdir")}
+    done = 0
+
+    def step(name: str, path: str | Path, *args: str | Path, **kw: int) -> None:
+        nonlocal done
+        if not kw and (Path(path).is_relative_to(out)
+                       or Path(path).parent.name.startswith(f".{out.name}-new-")):
+            if done == kill_at:
+                raise Killed
+            done += 1
+        real[name](path, *args, **kw)
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        for name in real:
+            monkeypatch.setattr(os, name, lambda *a, name=name, **kw: step(name, *a, **kw))
+        monkeypatch.setattr(writer, "_discard", lambda guard, staging: None)
+        try:
+            write_site(out, files)
+        except Killed:
+            return True
+    return False
+
+
+def test_a_build_killed_between_renames_is_repaired_by_the_next(tmp_path: Path) -> None:
+    """Killed before each step of a patch in turn (the journal, each removal, each rename,
+    the final manifest): the next build owns all it finds and writes the right site."""
+    new = {**BIG, "events/e1/index.html": b"E1 edited", "events/e10/index.html": b"E10",
+           "tags/x/index.html": b"a folder now", "index.html": b"new home"}
+    del new["events/e2/index.html"], new["tags/x"]
+    kills = 0
+    while True:
+        out = tmp_path / f"site{kills}"
+        write_site(out, BIG)
+        if not killed_at(out, incremental(BIG, new), kills):
+            break
+        kills += 1
+        assert leftovers(tmp_path) != []  # as a killed build leaves it
+        writer.check_output(out, tmp_path / "project")  # no refusal; the staging goes
+        assert leftovers(tmp_path) == []
+        write_site(out, next_build(out, new))
+        assert without_manifest(digest(out)) == clean_digest(tmp_path, new)
+        assert_manifest_vouches_for(out, new)
+        assert leftovers(tmp_path) == []
+    assert without_manifest(digest(out)) == clean_digest(tmp_path, new)
+    # the journal, two unlinks, three rmdirs (events/ is not empty), four renames, the manifest
+    assert kills == 1 + 2 + 3 + 4 + 1
+
+
 # -- a symlinked output -------------------------------------------------------------------------
 
 
@@ -375,8 +652,10 @@ def large_project(root: Path) -> Path:
 
 
 def build_until_staging(project: Path) -> subprocess.Popen[str]:
-    """Start a build and return once its staging folder exists."""
-    proc = subprocess.Popen([sys.executable, "-m", "timeline", "build", str(project)],
+    """Start a build that swaps the whole site (no cache: nothing is kept, so nothing is
+    patched in place) and return once its staging folder exists."""
+    proc = subprocess.Popen([sys.executable, "-m", "timeline", "build", "--no-cache",
+                             str(project)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while not leftovers(project):
