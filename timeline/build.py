@@ -293,6 +293,7 @@ def _export_file(export: Export, reuse: Reuse | None) -> Content:
         reuse.digests[export.dest] = key
         sha = reuse.shas.get(key)
         if sha is not None and reuse.intact.get(export.dest) == sha:
+            reuse.fragments.keep(export)
             return Kept(sha)
     return export.assemble(reuse.fragments.text)
 

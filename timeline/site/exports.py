@@ -98,6 +98,10 @@ class Fragments:
             found = self.made[entry.key] = entry.make()
         return found
 
+    def keep(self, export: Export) -> None:
+        """Count the entries of an export kept as it is as used: they stay in the cache."""
+        self.used.update(entry.key for entry in export.entries if entry.key is not None)
+
     def unused(self) -> set[str]:
         """Return the keys read from earlier builds that this build did not use."""
         return set(self.known or ()) - self.used
