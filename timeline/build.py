@@ -295,7 +295,7 @@ def _export_file(export: Export, reuse: Reuse | None) -> Content:
         if sha is not None and reuse.intact.get(export.dest) == sha:
             reuse.fragments.keep(export)
             return Kept(sha)
-    return export.assemble(reuse.fragments.text)
+    return export.assemble(reuse.fragments)
 
 
 @dataclass(frozen=True)

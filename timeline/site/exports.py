@@ -13,10 +13,9 @@ import html
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import partial
 from typing import Any
 
 from timeline.config import Config
@@ -32,49 +31,42 @@ _ENTRIES = "timeline-entries"  # where the entries go in a serialised XML header
 
 
 @dataclass(frozen=True)
-class Entry:
-    """One entry of an export: the key of everything its text depends on, and how to make it.
-
-    key is None when the item has no digest (an event the cache does not hold):
-    such an entry is made every time and never stored.
-    """
-
-    key: str | None
-    make: Callable[[], bytes]
-
-
-@dataclass(frozen=True)
 class Export:
-    """An export file: a header, entries joined by a separator, and a footer."""
+    """An export file: a header, entries joined by a separator, and a footer.
+
+    Entry i is make(i), a pure function of its item (an event, a page path) and of
+    the settings that keys[i] digests with the item. keys[i] is None when the item
+    has no digest (an event the cache does not hold): that entry is made every time.
+    """
 
     dest: str
     head: bytes
-    entries: tuple[Entry, ...]
+    keys: Sequence[str | None]
+    make: Callable[[int], bytes]
     tail: bytes
     separator: bytes = b""
     empty: bytes | None = None  # the whole file with no entries, when not head + tail
 
     def digest(self) -> str | None:
         """Return the digest of the whole file's inputs, or None if an entry has no key."""
-        keys = [entry.key for entry in self.entries]
-        if None in keys:
+        if None in self.keys:
             return None
         return _key("export", self.dest, self.head, self.tail, self.separator, self.empty,
-                    keys)
+                    list(self.keys))
 
-    def assemble(self, text: Callable[[Entry], bytes] | None = None) -> bytes:
-        """Return the file, each entry's text made, or given by text (from a cache)."""
-        if not self.entries and self.empty is not None:
+    def assemble(self, fragments: Fragments | None = None) -> bytes:
+        """Return the file, its entries made, or taken from fragments where they are known."""
+        if not self.keys and self.empty is not None:
             return self.empty
-        made = (entry.make() for entry in self.entries) if text is None else \
-            map(text, self.entries)
-        return self.head + self.separator.join(made) + self.tail
+        texts = (map(self.make, range(len(self.keys))) if fragments is None
+                 else fragments.texts(self))
+        return self.head + self.separator.join(texts) + self.tail
 
 
 @dataclass
 class Fragments:
     """Entries' texts by key: those of earlier builds, read when first needed (load), and
-    those made in this build; made counts every entry made, stored or not."""
+    those made in this build; count is the number of entries made, stored or not."""
 
     load: Callable[[], Mapping[str, bytes]] = dict
     made: dict[str, bytes] = field(default_factory=dict)
@@ -82,25 +74,23 @@ class Fragments:
     count: int = 0
     known: Mapping[str, bytes] | None = None
 
-    def text(self, entry: Entry) -> bytes:
-        """Return the entry's text: as stored under its key, else made now."""
-        if entry.key is None:
-            self.count += 1
-            return entry.make()
+    def texts(self, export: Export) -> Iterator[bytes]:
+        """Yield the text of each entry of export: as known under its key, else made now."""
         if self.known is None:
             self.known = self.load()
-        self.used.add(entry.key)
-        found = self.known.get(entry.key)
-        if found is None:
-            found = self.made.get(entry.key)
-        if found is None:
-            self.count += 1
-            found = self.made[entry.key] = entry.make()
-        return found
+        self.keep(export)
+        for index, key in enumerate(export.keys):
+            text = None if key is None else self.known.get(key, self.made.get(key))
+            if text is None:
+                self.count += 1
+                text = export.make(index)
+                if key is not None:
+                    self.made[key] = text
+            yield text
 
     def keep(self, export: Export) -> None:
-        """Count the entries of an export kept as it is as used: they stay in the cache."""
-        self.used.update(entry.key for entry in export.entries if entry.key is not None)
+        """Count the entries of export as used: they stay in the cache."""
+        self.used.update(key for key in export.keys if key is not None)
 
     def unused(self) -> set[str]:
         """Return the keys read from earlier builds that this build did not use."""
@@ -182,9 +172,9 @@ def events_export(timeline: Timeline, events: Mapping[str, str] | None = None) -
     """Return events.json as an export: a list with one event per line."""
     pretty = timeline.config.pretty_urls
     settings = _key("events.json", pretty)
-    return Export("events.json", b"[\n", tuple(
-        Entry(_event_key(events, settings, event), partial(_event_entry, event, pretty))
-        for event in timeline.events), b"\n]\n", b",\n", b"[]\n")
+    items = timeline.events
+    return Export("events.json", b"[\n", [_event_key(events, settings, e) for e in items],
+                  lambda i: _event_entry(items[i], pretty), b"\n]\n", b",\n", b"[]\n")
 
 
 def _event_entry(event: Event, pretty: bool) -> bytes:
@@ -237,10 +227,9 @@ def timelinejs_export(timeline: Timeline, events: Mapping[str, str] | None = Non
         "events": [],
     })
     head, tail = whole[:-len(b"]}\n")], whole[-len(b"]}\n"):]
-    return Export("timeline.json", head, tuple(
-        Entry(_event_key(events, settings, event),
-              partial(_timelinejs_entry, event, config, zone))
-        for event in timeline.events), tail, b", ")
+    items = timeline.events
+    return Export("timeline.json", head, [_event_key(events, settings, e) for e in items],
+                  lambda i: _timelinejs_entry(items[i], config, zone), tail, b", ")
 
 
 def _timelinejs_entry(event: Event, config: Config, zone: Zone) -> bytes:
@@ -336,11 +325,12 @@ def atom_export(timeline: Timeline, source_date_epoch: int | None = None,
                                                                  pretty=pretty))})
     _sub(feed, "generator", "timeline")
     settings = _key("feed.xml", config.base_url, pretty)
-    entries = tuple(
-        Entry(_event_key(events, settings, event, stamp or feed_updated),
-              partial(_atom_entry, event, config, stamp or feed_updated))
-        for event, stamp in reversed(list(zip(timeline.events, stamps, strict=True))))
-    return _xml_export("feed.xml", feed, entries)
+    newest = timeline.events[::-1]
+    updated = [stamp or feed_updated for stamp in reversed(stamps)]
+    keys = [_event_key(events, settings, event, stamp)
+            for event, stamp in zip(newest, updated, strict=True)]
+    return _xml_export("feed.xml", feed, keys,
+                       lambda i: _atom_entry(newest[i], config, updated[i]))
 
 
 def _atom_entry(event: Event, config: Config, updated: str) -> bytes:
@@ -388,11 +378,12 @@ def sitemap_export(timeline: Timeline, paths: list[str]) -> Export:
     """Return sitemap.xml as an export: one entry per page but 404.html, in path order."""
     config = timeline.config
     assert config.base_url is not None
-    settings = _key("sitemap.xml", config.base_url, config.pretty_urls)
-    entries = tuple(Entry(_key(settings, path),
-                          partial(_sitemap_entry, path, config.base_url, config.pretty_urls))
-                    for path in sorted(paths) if path != "404.html")
-    return _xml_export("sitemap.xml", ET.Element("urlset", {"xmlns": SITEMAP}), entries)
+    base_url, pretty = config.base_url, config.pretty_urls
+    settings = _key("sitemap.xml", base_url, pretty)
+    items = [path for path in sorted(paths) if path != "404.html"]
+    return _xml_export("sitemap.xml", ET.Element("urlset", {"xmlns": SITEMAP}),
+                       [_key(settings, path) for path in items],
+                       lambda i: _sitemap_entry(items[i], base_url, pretty))
 
 
 def _sitemap_entry(path: str, base_url: str, pretty: bool) -> bytes:
@@ -402,13 +393,14 @@ def _sitemap_entry(path: str, base_url: str, pretty: bool) -> bytes:
     return _xml_fragment(url)
 
 
-def _xml_export(dest: str, root: ET.Element, entries: tuple[Entry, ...]) -> Export:
+def _xml_export(dest: str, root: ET.Element, keys: list[str | None],
+                make: Callable[[int], bytes]) -> Export:
     """Return an XML export whose entries are the last children of root."""
     empty = _xml_bytes(root)
     ET.SubElement(root, _ENTRIES)
     head, mark, tail = _xml_bytes(root).partition(f"<{_ENTRIES} />".encode())
     assert mark, "the entries' place is in the serialised header"
-    return Export(dest, head, entries, tail, empty=empty)
+    return Export(dest, head, keys, make, tail, empty=empty)
 
 
 def _xml_fragment(element: ET.Element) -> bytes:
