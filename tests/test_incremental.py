@@ -291,6 +291,8 @@ EXPORT_EDITS: dict[str, tuple[Callable[[Path], None], dict[str, object], int | N
     "date": (lambda p: edit(p / "content" / "e2.md", "2002-03-01", "2004-12-01"), {}, 3 + 1 + 1),
     "tags": (lambda p: edit(p / "content" / "e2.md", "tags: [x]", "tags: [x, y]"), {}, 3),
     "deletion": (lambda p: (p / "content" / "e3.md").unlink(), {}, 0),
+    # the same text under another name: another slug, and one more page in the sitemap
+    "copy": (lambda p: shutil.copy(p / "content" / "e2.md", p / "content" / "e2b.md"), {}, 3 + 1),
     "source edited": (lambda p: edit(p / "content" / "sources.yaml", "Source B", "Source Bee"),
                       {}, 3),
     "base_url changed": (lambda p: None, {"base_url": "https://example.com/x/"}, None),

@@ -104,10 +104,11 @@ def _key(*parts: object) -> str:
 
 def _event_key(events: Mapping[str, str] | None, settings: str, event: Event,
                *extra: object) -> str | None:
-    """Return an event's entry key: its digest with the settings, None if it has none."""
+    """Return an event's entry key: its slug and digest with the settings, None if it has
+    no digest."""
     if events is None or event.slug not in events:
         return None
-    return _key(settings, events[event.slug], *extra)
+    return _key(settings, event.slug, events[event.slug], *extra)
 
 
 def plan_exports(timeline: Timeline, paths: list[str], source_date_epoch: int | None = None,
