@@ -7,6 +7,7 @@ import hashlib
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -343,3 +344,115 @@ def test_in_a_site_cut_into_pages_an_edit_renders_only_the_pages_showing_the_eve
         "events/e100/index.html", "years/2020/05/index.html", "tags/all/2020/index.html",
         "sources/common/2020/index.html", "sources/s100/index.html"}
     assert digest(project / "site") == clean(project, tmp_path)
+
+
+EXPORTS = ("events.json", "timeline.json", "feed.xml", "sitemap.xml")
+
+
+def make_with_feed(root: Path) -> Path:
+    """Write the six events with a base_url (so a feed and a sitemap), one citing source b,
+    one cross-referencing e2 and one BC (its feed entry takes the feed's updated)."""
+    make(root)
+    (root / "timeline.toml").write_text('base_url = "https://example.org/"\n', encoding="utf-8")
+    edit(root / "content" / "e5.md", "[@a]", "[@b]")
+    edit(root / "content" / "e4.md", "Text", "After [[e2]], text")
+    (root / "content" / "bc.md").write_text(event("Ides", "-0043-03-15"), encoding="utf-8")
+    age(root)
+    return root
+
+
+def exports(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in EXPORTS}
+
+
+# edit, build options, how many entries of the exports it makes again (None: not counted)
+EXPORT_EDITS: dict[str, tuple[Callable[[Path], None], dict[str, object], int | None]] = {
+    "body": (lambda p: edit(p / "content" / "e2.md", "Text", "New text"), {}, 3),
+    # e4 shows e2's title where it cross-references it
+    "title": (lambda p: edit(p / "content" / "e2.md", "Event 2", "Event two"), {}, 6),
+    # the newest date moves, and with it the feed's updated, which the BC entry shows
+    "date": (lambda p: edit(p / "content" / "e2.md", "2002-03-01", "2004-12-01"), {}, 3 + 1 + 1),
+    "tags": (lambda p: edit(p / "content" / "e2.md", "tags: [x]", "tags: [x, y]"), {}, 3),
+    "deletion": (lambda p: (p / "content" / "e3.md").unlink(), {}, 0),
+    # the same text under another name: another slug, and one more page in the sitemap
+    "copy": (lambda p: shutil.copy(p / "content" / "e2.md", p / "content" / "e2b.md"), {}, 3 + 1),
+    "source edited": (lambda p: edit(p / "content" / "sources.yaml", "Source B", "Source Bee"),
+                      {}, 3),
+    "base_url changed": (lambda p: None, {"base_url": "https://example.com/x/"}, None),
+    "SOURCE_DATE_EPOCH changed": (lambda p: None,
+                                  {"environ": {"SOURCE_DATE_EPOCH": "1700000000"}}, None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPORT_EDITS))
+def test_exports_from_cached_entries_are_those_of_a_build_without_cache(
+        tmp_path: Path, name: str) -> None:
+    project = make_with_feed(tmp_path / "p")
+    build(project, environ={})
+    change, options, expected = EXPORT_EDITS[name]
+    change(project)
+    result = build(project, **options)  # type: ignore[arg-type]
+    copy = tmp_path / "clean"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".timeline-cache", "site"))
+    build(copy, copy / "site", cache=False, **options)  # type: ignore[arg-type]
+    assert exports(project / "site") == exports(copy / "site")
+    if expected is not None:
+        assert result.serialised == expected
+    else:
+        assert result.serialised > 0
+
+
+def test_an_edit_makes_one_entry_per_export_and_keeps_the_sitemap(tmp_path: Path) -> None:
+    project = make_with_feed(tmp_path / "p")
+    first = build(project)
+    assert first.serialised == 3 * 7 + len(first.rendered) - 1  # the sitemap lists all but 404
+    sitemap = project / "site" / "sitemap.xml"
+    before = sitemap.stat()
+    edit(project / "content" / "e0.md", "Text", "Edited text")
+    result = build(project)
+    assert result.serialised == 3
+    assert (sitemap.stat().st_ino, sitemap.stat().st_mtime_ns) == (before.st_ino,
+                                                                   before.st_mtime_ns)
+    assert b"Edited text" in (project / "site" / "feed.xml").read_bytes()
+    # the kept sitemap's entries stay cached: a new page makes only its own
+    (project / "content" / "new.md").write_text(event("New", "2003-05-15"), encoding="utf-8")
+    assert build(project).serialised == 3 + 1
+
+
+def test_a_template_edit_keeps_every_export_file(tmp_path: Path) -> None:
+    project = make_with_feed(tmp_path / "p")
+    build(project)
+    site = project / "site"
+    before = {name: (site / name).stat() for name in EXPORTS}
+    (project / "templates").mkdir()
+    shutil.copy(Path(__file__).parent.parent / "templates" / "tag.html",
+                project / "templates" / "tag.html")
+    edit(project / "templates" / "tag.html", "{% block main %}", "{% block main %}<p>T</p>")
+    result = build(project)
+    assert result.rendered and result.serialised == 0
+    after = {name: (site / name).stat() for name in EXPORTS}
+    assert {n: (s.st_ino, s.st_mtime_ns) for n, s in after.items()} == \
+        {n: (s.st_ino, s.st_mtime_ns) for n, s in before.items()}
+
+
+def test_a_deleted_cache_or_missing_entries_make_the_entries_again(tmp_path: Path) -> None:
+    project = make_with_feed(tmp_path / "p")
+    first = build(project)
+    shutil.rmtree(project / ".timeline-cache")
+    edit(project / "content" / "e1.md", "Text", "Other text")
+    result = build(project)
+    assert result.serialised == first.serialised
+    copy = tmp_path / "clean"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".timeline-cache", "site"))
+    build(copy, copy / "site", cache=False)
+    assert exports(project / "site") == exports(copy / "site")
+    with sqlite3.connect(project / ".timeline-cache" / "cache.sqlite") as db:
+        db.execute("DELETE FROM fragments")  # the events are still cached
+    db.close()
+    edit(project / "content" / "e1.md", "Other text", "Text")
+    result = build(project)
+    assert result.parsed == 1 and result.serialised == 3 * 7  # the sitemap is kept
+    build(copy, copy / "site", cache=False)
+    edit(copy / "content" / "e1.md", "Other text", "Text")
+    build(copy, copy / "site", cache=False)
+    assert exports(project / "site") == exports(copy / "site")

@@ -31,7 +31,7 @@ from timeline.errors import (
 from timeline.model import Timeline
 from timeline.pool import map_slices
 from timeline.progress import Progress
-from timeline.site.exports import atom_feed, events_json, sitemap, timelinejs_json
+from timeline.site.exports import Export, Fragments, plan_exports
 from timeline.site.filters import template_filters
 from timeline.site.pages import Page, page_digests, plan_pages, render_pages
 from timeline.site.theme import (
@@ -79,6 +79,7 @@ class Reuse:
     intact: dict[str, str]  # site path -> SHA-256 of the current site's file
     digests: dict[str, str] = field(default_factory=dict)  # site path -> page digest
     rendered: list[str] = field(default_factory=list)
+    fragments: Fragments = field(default_factory=Fragments)  # the exports' entries
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,10 @@ class BuildResult:
     """What a build did: the timeline, the problems found, and figures for the summary.
 
     rendered lists the pages rendered (the others were kept from the last build);
-    parsed counts the event files parsed (the others came from the cache); with
-    nothing changed both are empty and the timeline is loaded only when asked for.
+    parsed counts the event files parsed (the others came from the cache);
+    serialised counts the entries of the exports made (the others came from the
+    cache); with nothing changed all are empty and the timeline is loaded only when
+    asked for.
     """
 
     load: Callable[[], Timeline] = field(repr=False)
@@ -99,6 +102,7 @@ class BuildResult:
     rendered: tuple[str, ...] = ()
     parsed: int = 0
     unchanged: bool = False
+    serialised: int = 0
 
     @cached_property
     def timeline(self) -> Timeline:
@@ -169,7 +173,8 @@ def _build(project: Path, output: Path, store: Cache | None, options: str, *, dr
     report.raise_if_errors()
     reuse = None
     if store is not None:
-        reuse = Reuse(events, store.page_shas(), intact_files(output))
+        reuse = Reuse(events, store.page_shas(), intact_files(output),
+                      fragments=Fragments(store.fragments))
     files, pages = render_site(project, timeline, epoch, copied=copied,
                                bytecode_cache=bytecode_cache, reuse=reuse, jobs=jobs,
                                progress=progress)
@@ -178,7 +183,7 @@ def _build(project: Path, output: Path, store: Cache | None, options: str, *, dr
     try:
         hashes = write_site(output, files)
     except StaleSite:  # another build replaced the site meanwhile: render everything
-        reuse = Reuse(events, {}, {})
+        reuse = Reuse(events, {}, {}, fragments=reuse.fragments if reuse else Fragments())
         files, pages = render_site(project, timeline, epoch, copied=copied,
                                    bytecode_cache=bytecode_cache, reuse=reuse, jobs=jobs)
         hashes = write_site(output, files)
@@ -187,13 +192,15 @@ def _build(project: Path, output: Path, store: Cache | None, options: str, *, dr
     if store is not None and reuse is not None:
         store.store_pages({reuse.digests[dest]: hashes[dest] for dest in reuse.digests
                            if dest in hashes})
+        store.store_fragments(reuse.fragments.made, reuse.fragments.unused())
         store.save_build(output, BuildRecord(options, inputs, hashes,
                                              tuple(report.warnings), len(timeline.events),
                                              pages, racy))
     rendered = tuple(reuse.rendered) if reuse is not None else ()
     return BuildResult(lambda: timeline, report, pages, len(files),
                        time.perf_counter() - started, len(timeline.events), rendered,
-                       store.misses if store is not None else len(timeline.events))
+                       store.misses if store is not None else len(timeline.events),
+                       serialised=reuse.fragments.count if reuse is not None else 0)
 
 
 def _load(project: Path, drafts: bool, base_url: str | None, *, store: Cache | None,
@@ -275,12 +282,25 @@ def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None
     for rendered in map_slices(_environment, _render_slice, rendering, len(todo), jobs=jobs,
                                done=progress.advance if progress is not None else None):
         files.update(rendered)
-    files["events.json"] = events_json(timeline)
-    files["timeline.json"] = timelinejs_json(timeline)
-    if timeline.config.base_url is not None:
-        files["feed.xml"] = atom_feed(timeline, source_date_epoch)
-        files["sitemap.xml"] = sitemap(timeline, [page.dest for page in pages])
+    for export in plan_exports(timeline, [page.dest for page in pages], source_date_epoch,
+                               reuse.events if reuse is not None else None):
+        files[export.dest] = _export_file(export, reuse)
     return files, len(pages)
+
+
+def _export_file(export: Export, reuse: Reuse | None) -> Content:
+    """Return an export's file: Kept if its inputs are as in the last build and its file is
+    intact, else joined from its entries, those of unchanged events taken from the cache."""
+    if reuse is None:
+        return export.assemble()
+    key = export.digest()
+    if key is not None:
+        reuse.digests[export.dest] = key
+        sha = reuse.shas.get(key)
+        if sha is not None and reuse.intact.get(export.dest) == sha:
+            reuse.fragments.keep(export)
+            return Kept(sha)
+    return export.assemble(reuse.fragments)
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,17 @@
-"""The build cache: parsed events, rendered pages' digests and the last build, by content.
+"""The build cache: parsed events, rendered pages' digests, the exports' entries and the
+last build, by content.
 
 It lives in PROJECT/.timeline-cache/cache.sqlite (SQLite in WAL mode: every
 build's additions are one transaction, so a killed build leaves the cache as
 it was) and is safe to delete at any time. Everything in it is addressed by
 what produced it: an event by the digest of its file, the settings and what
 it looked up (titles of cross-referenced events, cited sources, attachments);
-a page by the digest of its inputs. A stat index (path, size, mtime, ctime,
-inode, like git's) lets unchanged files go unread; a file changed less than
-RACY_NS before it was looked at is not trusted to its stat. Any change of the
-tool itself (its version or any of its source or theme files) empties it.
+a page by the digest of its inputs; an entry of an export (events.json, the
+feed...) by the digest of its event and of the settings it reads. A stat index
+(path, size, mtime, ctime, inode, like git's) lets unchanged files go unread; a
+file changed less than RACY_NS before it was looked at is not trusted to its
+stat. Any change of the tool itself (its version or any of its source or theme
+files) empties it.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stat BLOB NOT NULL,
 CREATE TABLE IF NOT EXISTS events (key TEXT PRIMARY KEY, deps BLOB NOT NULL,
                                    event BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS pages (digest TEXT PRIMARY KEY, sha TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS fragments (key TEXT PRIMARY KEY, text BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS builds (output TEXT PRIMARY KEY, record BLOB NOT NULL);
 """
 
@@ -219,7 +223,7 @@ class Cache:
         if row is not None and row[0] == f"{SCHEMA}:{self.tool}":
             return
         with self.transaction():
-            for table in ("files", "events", "pages", "builds", "meta"):
+            for table in ("files", "events", "pages", "fragments", "builds", "meta"):
                 self.connection.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
             self.connection.execute("INSERT INTO meta VALUES ('tool', ?)",
                                     (f"{SCHEMA}:{self.tool}",))
@@ -318,6 +322,22 @@ class Cache:
         with self.transaction():
             self.connection.execute("DELETE FROM pages")
             self.connection.executemany("INSERT INTO pages VALUES (?, ?)", shas.items())
+
+    # -- the exports' entries --------------------------------------------------------
+
+    def fragments(self) -> dict[str, bytes]:
+        """Return the text of every export entry known, by key."""
+        return dict(self.connection.execute("SELECT key, text FROM fragments"))
+
+    def store_fragments(self, made: Mapping[str, bytes], unused: Iterable[str]) -> None:
+        """Add the entries made by this build and drop those it did not use."""
+        if not made and not unused:
+            return
+        with self.transaction():
+            self.connection.executemany("DELETE FROM fragments WHERE key=?",
+                                        ((key,) for key in unused))
+            self.connection.executemany("INSERT OR REPLACE INTO fragments VALUES (?, ?)",
+                                        made.items())
 
 
 class _Transaction:

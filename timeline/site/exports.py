@@ -1,11 +1,20 @@
-"""Machine-readable exports: events.json, TimelineJS's timeline.json, the Atom feed, the sitemap."""
+"""Machine-readable exports: events.json, TimelineJS's timeline.json, the Atom feed, the sitemap.
+
+Each export is a header, one entry per event (per page for the sitemap) and a
+footer. An entry is serialised by a pure function of its event and a few
+settings, under a key that digests exactly those, so that a build can take
+the entries of unchanged events from the cache and only join them.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,13 +27,106 @@ from timeline.site.urls import absolute_url, event_path
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ENTRIES = "timeline-entries"  # where the entries go in a serialised XML header
 
 
-def _json(data: Any) -> bytes:
-    """Return JSON text: a list with one item per line (readable in diffs, and C-fast)."""
-    if isinstance(data, list):
-        items = ",\n".join(json.dumps(item, ensure_ascii=False) for item in data)
-        return f"[\n{items}\n]\n".encode() if data else b"[]\n"
+@dataclass(frozen=True)
+class Export:
+    """An export file: a header, entries joined by a separator, and a footer.
+
+    Entry i is make(i), a pure function of its item (an event, a page path) and of
+    the settings that keys[i] digests with the item. keys[i] is None when the item
+    has no digest (an event the cache does not hold): that entry is made every time.
+    """
+
+    dest: str
+    head: bytes
+    keys: Sequence[str | None]
+    make: Callable[[int], bytes]
+    tail: bytes
+    separator: bytes = b""
+    empty: bytes | None = None  # the whole file with no entries, when not head + tail
+
+    def digest(self) -> str | None:
+        """Return the digest of the whole file's inputs, or None if an entry has no key."""
+        if None in self.keys:
+            return None
+        return _key("export", self.dest, self.head, self.tail, self.separator, self.empty,
+                    list(self.keys))
+
+    def assemble(self, fragments: Fragments | None = None) -> bytes:
+        """Return the file, its entries made, or taken from fragments where they are known."""
+        if not self.keys and self.empty is not None:
+            return self.empty
+        texts = (map(self.make, range(len(self.keys))) if fragments is None
+                 else fragments.texts(self))
+        return self.head + self.separator.join(texts) + self.tail
+
+
+@dataclass
+class Fragments:
+    """Entries' texts by key: those of earlier builds, read when first needed (load), and
+    those made in this build; count is the number of entries made, stored or not."""
+
+    load: Callable[[], Mapping[str, bytes]] = dict
+    made: dict[str, bytes] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+    count: int = 0
+    known: Mapping[str, bytes] | None = None
+
+    def texts(self, export: Export) -> Iterator[bytes]:
+        """Yield the text of each entry of export: as known under its key, else made now."""
+        if self.known is None:
+            self.known = self.load()
+        self.keep(export)
+        for index, key in enumerate(export.keys):
+            text = None if key is None else self.known.get(key, self.made.get(key))
+            if text is None:
+                self.count += 1
+                text = export.make(index)
+                if key is not None:
+                    self.made[key] = text
+            yield text
+
+    def keep(self, export: Export) -> None:
+        """Count the entries of export as used: they stay in the cache."""
+        self.used.update(key for key in export.keys if key is not None)
+
+    def unused(self) -> set[str]:
+        """Return the keys read from earlier builds that this build did not use."""
+        return set(self.known or ()) - self.used
+
+
+def _key(*parts: object) -> str:
+    """Return the SHA-256 of the repr of parts."""
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _event_key(events: Mapping[str, str] | None, settings: str, event: Event,
+               *extra: object) -> str | None:
+    """Return an event's entry key: its slug and digest with the settings, None if it has
+    no digest."""
+    if events is None or event.slug not in events:
+        return None
+    return _key(settings, event.slug, events[event.slug], *extra)
+
+
+def plan_exports(timeline: Timeline, paths: list[str], source_date_epoch: int | None = None,
+                 events: Mapping[str, str] | None = None) -> list[Export]:
+    """Return the exports of the site whose pages are at paths.
+
+    events maps each slug to the digest of everything about the event (the cache
+    gives it); without it, no entry has a key.
+    """
+    exports = [events_export(timeline, events), timelinejs_export(timeline, events)]
+    if timeline.config.base_url is not None:
+        exports.append(atom_export(timeline, source_date_epoch, events))
+        exports.append(sitemap_export(timeline, paths))
+    return exports
+
+
+def _json(data: dict[str, Any]) -> bytes:
+    """Return JSON text on one line."""
     return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -64,8 +166,21 @@ def event_json(event: Event, pretty: bool = False) -> dict[str, Any]:
 
 def events_json(timeline: Timeline) -> bytes:
     """Return events.json: every event in timeline order."""
+    return events_export(timeline).assemble()
+
+
+def events_export(timeline: Timeline, events: Mapping[str, str] | None = None) -> Export:
+    """Return events.json as an export: a list with one event per line."""
     pretty = timeline.config.pretty_urls
-    return _json([event_json(e, pretty) for e in timeline.events])
+    settings = _key("events.json", pretty)
+    items = timeline.events
+    return Export("events.json", b"[\n", [_event_key(events, settings, e) for e in items],
+                  lambda i: _event_entry(items[i], pretty), b"\n]\n", b",\n", b"[]\n")
+
+
+def _event_entry(event: Event, pretty: bool) -> bytes:
+    """Return one event's line of events.json."""
+    return json.dumps(event_json(event, pretty), ensure_ascii=False).encode("utf-8")
 
 
 def _tl_date(point: DatePoint, zone: Zone) -> dict[str, Any]:
@@ -87,7 +202,12 @@ def _tl_date(point: DatePoint, zone: Zone) -> dict[str, Any]:
 
 
 def timelinejs_json(timeline: Timeline) -> bytes:
-    """Return timeline.json in TimelineJS3's format.
+    """Return timeline.json in TimelineJS3's format."""
+    return timelinejs_export(timeline).assemble()
+
+
+def timelinejs_export(timeline: Timeline, events: Mapping[str, str] | None = None) -> Export:
+    """Return timeline.json as an export: the title, then the events on one line.
 
     TimelineJS reads date parts in the viewer's local time with no zone, so
     times are exported in the site's zone to place events; display_date is the
@@ -100,33 +220,38 @@ def timelinejs_json(timeline: Timeline) -> bytes:
     puts that text into the page as HTML: those are escaped twice.
     """
     config = timeline.config
-    site_zone = resolve_zone(config.timezone)
-    zone = site_zone
-    events = []
-    for event in timeline.events:
-        item: dict[str, Any] = {
-            "start_date": _tl_date(event.date.start, zone),
-            "display_date": _twice_escaped(_display(event.date)),
-            "text": {"headline": html.escape(event.title),
-                     "text": _standalone_html(event, config)},
-            "unique_id": event.slug,
-        }
-        if event.date.end is not None:
-            item["end_date"] = _tl_date(event.date.end, zone)
-        if event.tags:
-            item["group"] = _twice_escaped(event.tags[0])
-        if event.media is not None:
-            item["media"] = {"url": event.media.src,
-                             "caption": html.escape(event.media.caption or ""),
-                             "credit": html.escape(event.media.credit or ""),
-                             "alt": event.media.alt}
-        events.append(item)
-    config = timeline.config
-    return _json({
+    zone = resolve_zone(config.timezone)
+    settings = _key("timeline.json", config.timezone, config.base_url, config.pretty_urls)
+    whole = _json({
         "title": {"text": {"headline": html.escape(config.title),
                            "text": html.escape(config.description)}},
-        "events": events,
+        "events": [],
     })
+    head, tail = whole[:-len(b"]}\n")], whole[-len(b"]}\n"):]
+    items = timeline.events
+    return Export("timeline.json", head, [_event_key(events, settings, e) for e in items],
+                  lambda i: _timelinejs_entry(items[i], config, zone), tail, b", ")
+
+
+def _timelinejs_entry(event: Event, config: Config, zone: Zone) -> bytes:
+    """Return one event as TimelineJS's JSON; reads the config's base_url and pretty_urls."""
+    item: dict[str, Any] = {
+        "start_date": _tl_date(event.date.start, zone),
+        "display_date": _twice_escaped(_display(event.date)),
+        "text": {"headline": html.escape(event.title),
+                 "text": _standalone_html(event, config)},
+        "unique_id": event.slug,
+    }
+    if event.date.end is not None:
+        item["end_date"] = _tl_date(event.date.end, zone)
+    if event.tags:
+        item["group"] = _twice_escaped(event.tags[0])
+    if event.media is not None:
+        item["media"] = {"url": event.media.src,
+                         "caption": html.escape(event.media.caption or ""),
+                         "credit": html.escape(event.media.credit or ""),
+                         "alt": event.media.alt}
+    return json.dumps(item, ensure_ascii=False).encode("utf-8")
 
 
 def _twice_escaped(text: str) -> str:
@@ -172,15 +297,20 @@ def _clean_xml(text: str) -> str:
 
 def atom_feed(timeline: Timeline, source_date_epoch: int | None = None) -> bytes:
     """Return feed.xml (Atom, RFC 4287); needs base_url. Times come from content, not the clock."""
+    return atom_export(timeline, source_date_epoch).assemble()
+
+
+def atom_export(timeline: Timeline, source_date_epoch: int | None = None,
+                events: Mapping[str, str] | None = None) -> Export:
+    """Return feed.xml as an export: the feed's elements, then the entries, newest first."""
     config = timeline.config
     assert config.base_url is not None
     pretty = config.pretty_urls
-    entries = [(event, _entry_updated(event)) for event in timeline.events]
-    stamps = [stamp for _, stamp in entries if stamp is not None]
+    stamps = [_entry_updated(event) for event in timeline.events]
     if source_date_epoch is not None:
         feed_updated = _utc_text(source_date_epoch) or "1970-01-01T00:00:00Z"
     else:
-        feed_updated = max(stamps, default="1970-01-01T00:00:00Z")
+        feed_updated = max((s for s in stamps if s is not None), default="1970-01-01T00:00:00Z")
     feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": _clean_xml(config.language)})
     _sub(feed, "id", config.base_url)
     _sub(feed, "title", config.title)
@@ -195,21 +325,32 @@ def atom_feed(timeline: Timeline, source_date_epoch: int | None = None) -> bytes
                                  "href": _clean_xml(absolute_url(config.base_url, "index.html",
                                                                  pretty=pretty))})
     _sub(feed, "generator", "timeline")
-    for event, stamp in reversed(entries):
-        url = absolute_url(config.base_url, event_path(event.slug), pretty=pretty)
-        entry = ET.SubElement(feed, "entry")
-        _sub(entry, "id", url)
-        _sub(entry, "title", event.title)
-        _sub(entry, "updated", stamp or feed_updated)
-        ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html",
-                                      "href": _clean_xml(url)})
-        for tag in event.tags:
-            ET.SubElement(entry, "category", {"term": _clean_xml(tag)})
-        if event.summary:
-            _sub(entry, "summary", f"{event.date.label()}: {event.summary}")
-        content = ET.SubElement(entry, "content", {"type": "html", "xml:base": _clean_xml(url)})
-        content.text = _clean_xml(_standalone_html(event, config))
-    return _xml_bytes(feed)
+    settings = _key("feed.xml", config.base_url, pretty)
+    newest = timeline.events[::-1]
+    updated = [stamp or feed_updated for stamp in reversed(stamps)]
+    keys = [_event_key(events, settings, event, stamp)
+            for event, stamp in zip(newest, updated, strict=True)]
+    return _xml_export("feed.xml", feed, keys,
+                       lambda i: _atom_entry(newest[i], config, updated[i]))
+
+
+def _atom_entry(event: Event, config: Config, updated: str) -> bytes:
+    """Return one event's Atom entry; reads the config's base_url and pretty_urls."""
+    assert config.base_url is not None
+    url = absolute_url(config.base_url, event_path(event.slug), pretty=config.pretty_urls)
+    entry = ET.Element("entry")
+    _sub(entry, "id", url)
+    _sub(entry, "title", event.title)
+    _sub(entry, "updated", updated)
+    ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html",
+                                  "href": _clean_xml(url)})
+    for tag in event.tags:
+        ET.SubElement(entry, "category", {"term": _clean_xml(tag)})
+    if event.summary:
+        _sub(entry, "summary", f"{event.date.label()}: {event.summary}")
+    content = ET.SubElement(entry, "content", {"type": "html", "xml:base": _clean_xml(url)})
+    content.text = _clean_xml(_standalone_html(event, config))
+    return _xml_fragment(entry)
 
 
 def _sources_html(event: Event) -> str:
@@ -231,15 +372,42 @@ def _sub(parent: ET.Element, tag: str, text: str) -> ET.Element:
 
 def sitemap(timeline: Timeline, paths: list[str]) -> bytes:
     """Return sitemap.xml listing the pages at paths; needs base_url."""
+    return sitemap_export(timeline, paths).assemble()
+
+
+def sitemap_export(timeline: Timeline, paths: list[str]) -> Export:
+    """Return sitemap.xml as an export: one entry per page but 404.html, in path order."""
     config = timeline.config
     assert config.base_url is not None
-    urlset = ET.Element("urlset", {"xmlns": SITEMAP})
-    for path in sorted(paths):
-        if path == "404.html":
-            continue
-        loc = ET.SubElement(ET.SubElement(urlset, "url"), "loc")
-        loc.text = _clean_xml(absolute_url(config.base_url, path, pretty=config.pretty_urls))
-    return _xml_bytes(urlset)
+    base_url, pretty = config.base_url, config.pretty_urls
+    settings = _key("sitemap.xml", base_url, pretty)
+    items = [path for path in sorted(paths) if path != "404.html"]
+    return _xml_export("sitemap.xml", ET.Element("urlset", {"xmlns": SITEMAP}),
+                       [_key(settings, path) for path in items],
+                       lambda i: _sitemap_entry(items[i], base_url, pretty))
+
+
+def _sitemap_entry(path: str, base_url: str, pretty: bool) -> bytes:
+    """Return the sitemap's entry of the page at path."""
+    url = ET.Element("url")
+    ET.SubElement(url, "loc").text = _clean_xml(absolute_url(base_url, path, pretty=pretty))
+    return _xml_fragment(url)
+
+
+def _xml_export(dest: str, root: ET.Element, keys: list[str | None],
+                make: Callable[[int], bytes]) -> Export:
+    """Return an XML export whose entries are the last children of root."""
+    empty = _xml_bytes(root)
+    ET.SubElement(root, _ENTRIES)
+    head, mark, tail = _xml_bytes(root).partition(f"<{_ENTRIES} />".encode())
+    assert mark, "the entries' place is in the serialised header"
+    return Export(dest, head, keys, make, tail, empty=empty)
+
+
+def _xml_fragment(element: ET.Element) -> bytes:
+    """Return an element in UTF-8 as it is serialised within a document."""
+    text: bytes = ET.tostring(element, encoding="utf-8")
+    return text
 
 
 def _xml_bytes(root: ET.Element) -> bytes:
