@@ -118,6 +118,31 @@ def test_source_date_epoch_sets_the_feed_updated(make_project: MakeProject,
     assert feed.find(ATOM + "updated").text == "2023-11-14T22:13:20Z"
 
 
+@pytest.mark.parametrize(("limit", "shown"), [("", ["e4", "e3", "e2"]), ("feed_limit = 2\n",
+                                                                         ["e4", "e3"]),
+                                              ("feed_limit = 0\n", ["e4", "e3", "e2"])])
+def test_the_feed_holds_the_latest_events_up_to_feed_limit(
+        make_project: MakeProject, tmp_path: Path, limit: str, shown: list[str]) -> None:
+    files: dict[str, str | bytes] = {
+        f"content/e{n}.md": event(f"E{n}", f'"2023-01-0{n}"') for n in (2, 3, 4)}
+    files["timeline.toml"] = f'base_url = "https://example.org/"\n{limit}'
+    project = make_project(files)
+    build(project, tmp_path / "out")
+    feed = feedparser.parse((tmp_path / "out" / "feed.xml").read_bytes())
+    assert [e.id.rsplit("/", 2)[-2] for e in feed.entries] == shown
+    assert feed.feed.updated == "2023-01-04T00:00:00Z"
+
+
+def test_a_feed_of_100_is_the_default(make_project: MakeProject, tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        f"content/e{n:03d}.md": event(f"E{n}", f'"2023-{1 + n // 28:02d}-{1 + n % 28:02d}"')
+        for n in range(101)}
+    files["timeline.toml"] = 'base_url = "https://example.org/"\n'
+    build(make_project(files), tmp_path / "out")
+    entries = feedparser.parse((tmp_path / "out" / "feed.xml").read_bytes()).entries
+    assert len(entries) == 100 and entries[-1].id.endswith("/events/e001/index.html")
+
+
 def test_sitemap_lists_pages_with_absolute_urls(site: Path) -> None:
     root = ET.fromstring((site / "sitemap.xml").read_bytes())
     locs = [el.text for el in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]

@@ -18,6 +18,7 @@ from timeline.errors import ContentError, Report, UsageError, did_you_mean
 
 CONFIG_FILE = "timeline.toml"
 BOOLEANS = ("pretty_urls", "unsafe_html", "allow_active_files")
+INTEGERS = ("feed_limit",)
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
 
@@ -35,6 +36,7 @@ class Config:
     pretty_urls: bool = False
     unsafe_html: bool = False
     allow_active_files: bool = False
+    feed_limit: int = 100  # the feed's entries, latest first; 0 for every event
 
     def with_base_url(self, base_url: str | None) -> Config:
         """Return a copy whose base_url is overridden (from the command line)."""
@@ -81,11 +83,14 @@ def _validate(data: dict[str, Any], text: str) -> Config:
         if key not in known:
             raise ContentError(CONFIG_FILE, line,
                                f"unknown setting '{key}'.{did_you_mean(key, set(known))}")
-        expected = bool if key in BOOLEANS else str
-        if not isinstance(value, expected):
+        expected = bool if key in BOOLEANS else int if key in INTEGERS else str
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise ContentError(CONFIG_FILE, line,
                                f"'{key}' must be a {expected.__name__}, not {value!r}")
         values[key] = value
+    if values.get("feed_limit", 0) < 0:
+        raise ContentError(CONFIG_FILE, _line_of("feed_limit", text), "feed_limit must be 0 "
+                           f"(every event) or more, not {values['feed_limit']}")
     if values.get("date_order") not in (None, "DMY", "MDY"):
         raise ContentError(CONFIG_FILE, _line_of("date_order", text),
                            "date_order must be \"DMY\" or \"MDY\"")

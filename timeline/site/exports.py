@@ -302,7 +302,8 @@ def atom_feed(timeline: Timeline, source_date_epoch: int | None = None) -> bytes
 
 def atom_export(timeline: Timeline, source_date_epoch: int | None = None,
                 events: Mapping[str, str] | None = None) -> Export:
-    """Return feed.xml as an export: the feed's elements, then the entries, newest first."""
+    """Return feed.xml as an export: the feed's elements, then the entries, latest first
+    (at most config.feed_limit of them)."""
     config = timeline.config
     assert config.base_url is not None
     pretty = config.pretty_urls
@@ -326,8 +327,9 @@ def atom_export(timeline: Timeline, source_date_epoch: int | None = None,
                                                                  pretty=pretty))})
     _sub(feed, "generator", "timeline")
     settings = _key("feed.xml", config.base_url, pretty)
-    newest = timeline.events[::-1]
-    updated = [stamp or feed_updated for stamp in reversed(stamps)]
+    shown = config.feed_limit or len(stamps)  # a feed of 10,000 events was 45 MB
+    newest = timeline.events[::-1][:shown]
+    updated = [stamp or feed_updated for stamp in stamps[::-1][:shown]]
     keys = [_event_key(events, settings, event, stamp)
             for event, stamp in zip(newest, updated, strict=True)]
     return _xml_export("feed.xml", feed, keys,
