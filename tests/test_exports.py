@@ -19,6 +19,7 @@ from timeline.build import build
 from timeline.config import Config
 from timeline.dates.parse import parse_event_date
 from timeline.model import Event, Timeline
+from timeline.site import exports
 from timeline.site.exports import atom_feed, sitemap
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -149,6 +150,30 @@ def test_sitemap_lists_pages_with_absolute_urls(site: Path) -> None:
     assert "https://example.org/sub/index.html" in locs
     assert "https://example.org/sub/events/caesar/index.html" in locs
     assert not any(loc.endswith("404.html") for loc in locs)
+
+
+def test_past_50000_urls_the_sitemap_is_an_index_of_sitemaps(
+        make_project: MakeProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(exports, "SITEMAP_URLS", 4)
+    files: dict[str, str | bytes] = {f"content/e{n}.md": event(f"E{n}", f'"2023-01-0{n}"')
+                                     for n in range(1, 4)}
+    files["timeline.toml"] = 'base_url = "https://example.org/"\n'
+    out = tmp_path / "out"
+    build(make_project(files), out)
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    index = ET.fromstring((out / "sitemap.xml").read_bytes())
+    assert index.tag == ns + "sitemapindex"
+    names = [loc.text for loc in index.iter(ns + "loc")]
+    assert names == [f"https://example.org/sitemap-{n}.xml" for n in (1, 2, 3)]
+    locs = []
+    for n in (1, 2, 3):
+        part = ET.fromstring((out / f"sitemap-{n}.xml").read_bytes())
+        assert part.tag == ns + "urlset" and len(part) <= 4
+        locs += [loc.text for loc in part.iter(ns + "loc")]
+    pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html")
+                   if p.name != "404.html")
+    assert locs == [f"https://example.org/{page}" for page in pages]
+    assert len(pages) == 9  # three sitemaps of 4, 4 and 1
 
 
 def test_base_url_on_the_command_line_overrides_the_config(make_project: MakeProject,

@@ -26,6 +26,7 @@ from timeline.site.urls import absolute_url, event_path
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+SITEMAP_URLS = 50_000  # URLs a sitemap file may hold (sitemaps.org protocol)
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ENTRIES = "timeline-entries"  # where the entries go in a serialised XML header
 
@@ -121,7 +122,7 @@ def plan_exports(timeline: Timeline, paths: list[str], source_date_epoch: int | 
     exports = [events_export(timeline, events), timelinejs_export(timeline, events)]
     if timeline.config.base_url is not None:
         exports.append(atom_export(timeline, source_date_epoch, events))
-        exports.append(sitemap_export(timeline, paths))
+        exports.extend(sitemap_exports(timeline, paths))
     return exports
 
 
@@ -373,20 +374,46 @@ def _sub(parent: ET.Element, tag: str, text: str) -> ET.Element:
 
 
 def sitemap(timeline: Timeline, paths: list[str]) -> bytes:
-    """Return sitemap.xml listing the pages at paths; needs base_url."""
-    return sitemap_export(timeline, paths).assemble()
+    """Return sitemap.xml listing the pages at paths (or, past SITEMAP_URLS, the index of
+    the files that do); needs base_url."""
+    return sitemap_exports(timeline, paths)[0].assemble()
 
 
-def sitemap_export(timeline: Timeline, paths: list[str]) -> Export:
-    """Return sitemap.xml as an export: one entry per page but 404.html, in path order."""
+def sitemap_exports(timeline: Timeline, paths: list[str]) -> list[Export]:
+    """Return sitemap.xml as exports: one entry per page but 404.html, in path order.
+
+    The protocol allows 50,000 URLs a file: past that, sitemap.xml is an index of
+    sitemap-1.xml, sitemap-2.xml... (sitemaps.org, "Using Sitemap index files").
+    """
     config = timeline.config
     assert config.base_url is not None
     base_url, pretty = config.base_url, config.pretty_urls
     settings = _key("sitemap.xml", base_url, pretty)
     items = [path for path in sorted(paths) if path != "404.html"]
-    return _xml_export("sitemap.xml", ET.Element("urlset", {"xmlns": SITEMAP}),
+    if len(items) <= SITEMAP_URLS:
+        return [_sitemap_export("sitemap.xml", items, settings, base_url, pretty)]
+    parts = [items[start:start + SITEMAP_URLS] for start in range(0, len(items), SITEMAP_URLS)]
+    names = [f"sitemap-{number}.xml" for number in range(1, len(parts) + 1)]
+    index = _xml_export("sitemap.xml", ET.Element("sitemapindex", {"xmlns": SITEMAP}),
+                        [_key(settings, "index", name) for name in names],
+                        lambda i: _sitemap_index_entry(base_url + names[i]))
+    return [index, *(_sitemap_export(name, part, settings, base_url, pretty)
+                     for name, part in zip(names, parts, strict=True))]
+
+
+def _sitemap_export(dest: str, items: list[str], settings: str, base_url: str,
+                    pretty: bool) -> Export:
+    """Return one sitemap file listing the pages at items."""
+    return _xml_export(dest, ET.Element("urlset", {"xmlns": SITEMAP}),
                        [_key(settings, path) for path in items],
                        lambda i: _sitemap_entry(items[i], base_url, pretty))
+
+
+def _sitemap_index_entry(url: str) -> bytes:
+    """Return the sitemap index's entry of the sitemap file at url."""
+    sitemap = ET.Element("sitemap")
+    ET.SubElement(sitemap, "loc").text = _clean_xml(url)
+    return _xml_fragment(sitemap)
 
 
 def _sitemap_entry(path: str, base_url: str, pretty: bool) -> bytes:
