@@ -766,3 +766,48 @@ def test_an_output_parent_that_cannot_be_written_is_a_usage_error() -> None:
     finally:
         os.chmod(root / "locked", 0o755)
         shutil.rmtree(root)
+
+
+def test_pages_are_spooled_beside_the_output_and_the_spool_goes_after_the_build(
+        make_project: MakeProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[list[str]] = []
+    real = writer.write_site
+
+    def spying(output: Path, files: dict[str, writer.Content]) -> dict[str, str]:
+        seen.append(sorted(p.name for p in output.parent.iterdir()))
+        assert all(isinstance(files[d], writer.Spooled) for d in files if d.endswith(".html"))
+        return real(output, files)
+
+    monkeypatch.setattr("timeline.build.write_site", spying)
+    out = tmp_path / "out" / "site"
+    build(make_project({"content/e.md": event()}), out)
+    assert len(seen) == 1 and [n for n in seen[0] if n.startswith(".site-spool-")]
+    assert sorted(p.name for p in out.parent.iterdir()) == ["site"]
+
+
+def test_the_spool_of_a_killed_build_is_removed_and_a_running_builds_is_not(
+        make_project: MakeProject, tmp_path: Path) -> None:
+    project = make_project({"content/e.md": event()})
+    out = tmp_path / "site"
+    build(project, out)
+    killed = tmp_path / ".site-spool-killed"
+    killed.mkdir()
+    (killed / "0").write_bytes(b"a page")
+    (killed / writer.SPOOL_LOCK).touch()
+    running = tmp_path / ".site-spool-running"
+    running.mkdir()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, os, sys, time; "
+         f"fd = os.open({str(running / writer.SPOOL_LOCK)!r}, os.O_CREAT | os.O_RDWR); "
+         "fcntl.flock(fd, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        build(project, out, cache=False)
+        names = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site-"))
+        assert names == [".site-spool-running"]
+    finally:
+        holder.kill()
+        holder.wait()
+    build(project, out, cache=False)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-")]

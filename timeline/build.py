@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import time
@@ -42,7 +43,16 @@ from timeline.site.theme import (
     theme_roots,
 )
 from timeline.site.urls import path_key
-from timeline.site.writer import Content, Kept, StaleSite, check_output, intact_files, write_site
+from timeline.site.writer import (
+    Content,
+    Kept,
+    Spooled,
+    StaleSite,
+    check_output,
+    intact_files,
+    spool_folder,
+    write_site,
+)
 
 log = logging.getLogger(__name__)
 
@@ -175,18 +185,20 @@ def _build(project: Path, output: Path, store: Cache | None, options: str, *, dr
     if store is not None:
         reuse = Reuse(events, store.page_shas(), intact_files(output),
                       fragments=Fragments(store.fragments))
-    files, pages = render_site(project, timeline, epoch, copied=copied,
-                               bytecode_cache=bytecode_cache, reuse=reuse, jobs=jobs,
-                               progress=progress)
-    if progress is not None:
-        progress.stage("writing", len(files))
-    try:
-        hashes = write_site(output, files)
-    except StaleSite:  # another build replaced the site meanwhile: render everything
-        reuse = Reuse(events, {}, {}, fragments=reuse.fragments if reuse else Fragments())
+    with spool_folder(output) as spool:
         files, pages = render_site(project, timeline, epoch, copied=copied,
-                                   bytecode_cache=bytecode_cache, reuse=reuse, jobs=jobs)
-        hashes = write_site(output, files)
+                                   bytecode_cache=bytecode_cache, reuse=reuse, jobs=jobs,
+                                   progress=progress, spool=spool)
+        if progress is not None:
+            progress.stage("writing", len(files))
+        try:
+            hashes = write_site(output, files)
+        except StaleSite:  # another build replaced the site meanwhile: render everything
+            reuse = Reuse(events, {}, {}, fragments=reuse.fragments if reuse else Fragments())
+            files, pages = render_site(project, timeline, epoch, copied=copied,
+                                       bytecode_cache=bytecode_cache, reuse=reuse, jobs=jobs,
+                                       spool=spool)
+            hashes = write_site(output, files)
     if progress is not None:
         progress.advance(len(files))
     if store is not None and reuse is not None:
@@ -240,12 +252,16 @@ def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None
                 copied: dict[str, Path] | None = None,
                 bytecode_cache: jinja2.BytecodeCache | None = None,
                 reuse: Reuse | None = None, jobs: int = 1,
-                progress: Progress | None = None) -> tuple[dict[str, Content], int]:
-    """Return every file of the site (bytes, a path to copy, or Kept) and the number of pages.
+                progress: Progress | None = None,
+                spool: Path | None = None) -> tuple[dict[str, Content], int]:
+    """Return every file of the site (bytes, a path to copy, Spooled or Kept) and the
+    number of pages.
 
     copied is what copied_files() found; without it the files are looked up here.
     With reuse, a page whose digest is as in the last build, and whose file in the
-    current site is intact, is Kept rather than rendered.
+    current site is intact, is Kept rather than rendered. With spool (a folder from
+    writer.spool_folder), rendered pages and exports are written there as they are
+    made, not held in memory.
     """
     if copied is None:
         report = Report()
@@ -278,29 +294,39 @@ def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None
         reuse.rendered = [page.dest for page in todo]
     if progress is not None:
         progress.stage("rendering pages", len(todo))
-    rendering = _Rendering(project, timeline, todo, bytecode_cache)
+    rendering = _Rendering(project, timeline, todo, bytecode_cache, spool)
     for rendered in map_slices(_environment, _render_slice, rendering, len(todo), jobs=jobs,
                                done=progress.advance if progress is not None else None):
         files.update(rendered)
-    for export in plan_exports(timeline, [page.dest for page in pages], source_date_epoch,
-                               reuse.events if reuse is not None else None):
-        files[export.dest] = _export_file(export, reuse)
+    exports = plan_exports(timeline, [page.dest for page in pages], source_date_epoch,
+                           reuse.events if reuse is not None else None)
+    for number, export in enumerate(exports):
+        files[export.dest] = _export_file(
+            export, reuse, spool / f"export-{number}" if spool is not None else None)
     return files, len(pages)
 
 
-def _export_file(export: Export, reuse: Reuse | None) -> Content:
+def _export_file(export: Export, reuse: Reuse | None, spooled: Path | None) -> Content:
     """Return an export's file: Kept if its inputs are as in the last build and its file is
-    intact, else joined from its entries, those of unchanged events taken from the cache."""
-    if reuse is None:
-        return export.assemble()
-    key = export.digest()
-    if key is not None:
-        reuse.digests[export.dest] = key
-        sha = reuse.shas.get(key)
-        if sha is not None and reuse.intact.get(export.dest) == sha:
-            reuse.fragments.keep(export)
-            return Kept(sha)
-    return export.assemble(reuse.fragments)
+    intact, else joined from its entries, those of unchanged events taken from the cache
+    (written to spooled, if given, rather than held whole)."""
+    fragments = reuse.fragments if reuse is not None else None
+    if reuse is not None:
+        key = export.digest()
+        if key is not None:
+            reuse.digests[export.dest] = key
+            sha = reuse.shas.get(key)
+            if sha is not None and reuse.intact.get(export.dest) == sha:
+                reuse.fragments.keep(export)
+                return Kept(sha)
+    if spooled is None:
+        return export.assemble(fragments)
+    hasher = hashlib.sha256()
+    with open(spooled, "wb") as file:
+        for piece in export.pieces(fragments):
+            file.write(piece)
+            hasher.update(piece)
+    return Spooled(spooled, hasher.hexdigest())
 
 
 @dataclass(frozen=True)
@@ -311,6 +337,7 @@ class _Rendering:
     timeline: Timeline
     pages: list[Page]
     bytecode_cache: jinja2.BytecodeCache | None
+    spool: Path | None = None  # where to write the pages, named by their index in pages
 
 
 def _environment(rendering: _Rendering) -> tuple[_Rendering, jinja2.Environment]:
@@ -321,13 +348,21 @@ def _environment(rendering: _Rendering) -> tuple[_Rendering, jinja2.Environment]
 
 
 def _render_slice(prepared: tuple[_Rendering, jinja2.Environment], start: int, stop: int
-                  ) -> list[tuple[str, bytes]]:
-    """Render pages start:stop; a template error becomes a TemplateError here, where its
-    traceback still names the template line."""
+                  ) -> list[tuple[str, bytes | Spooled]]:
+    """Render pages start:stop (into the spool folder, if there is one); a template error
+    becomes a TemplateError here, where its traceback still names the template line."""
     rendering, env = prepared
     project = rendering.project
     try:
-        return list(render_pages(env, rendering.timeline, rendering.pages[start:stop]))
+        rendered = render_pages(env, rendering.timeline, rendering.pages[start:stop])
+        if rendering.spool is None:
+            return list(rendered)
+        spooled: list[tuple[str, bytes | Spooled]] = []
+        for index, (dest, data) in enumerate(rendered, start):
+            path = rendering.spool / str(index)
+            path.write_bytes(data)
+            spooled.append((dest, Spooled(path, hashlib.sha256(data).hexdigest())))
+        return spooled
     except jinja2.TemplateNotFound as error:
         raise TemplateError(explain_missing(error, project)) from None
     except jinja2.TemplateSyntaxError as error:

@@ -57,11 +57,22 @@ class Export:
 
     def assemble(self, fragments: Fragments | None = None) -> bytes:
         """Return the file, its entries made, or taken from fragments where they are known."""
+        return b"".join(self.pieces(fragments))
+
+    def pieces(self, fragments: Fragments | None = None) -> Iterator[bytes]:
+        """Yield the file in pieces (to write it without holding it whole): the head, the
+        entries with their separators, the tail."""
         if not self.keys and self.empty is not None:
-            return self.empty
+            yield self.empty
+            return
         texts = (map(self.make, range(len(self.keys))) if fragments is None
                  else fragments.texts(self))
-        return self.head + self.separator.join(texts) + self.tail
+        yield self.head
+        for index, text in enumerate(texts):
+            if index:
+                yield self.separator
+            yield text
+        yield self.tail
 
 
 @dataclass

@@ -20,6 +20,11 @@ from pathlib import Path, PurePosixPath
 
 from timeline.errors import TimelineError, UsageError
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: spools of killed builds are kept
+    fcntl = None  # type: ignore[assignment]
+
 log = logging.getLogger(__name__)
 
 MANIFEST = ".timeline-manifest.json"
@@ -39,7 +44,16 @@ class StaleSite(TimelineError):
     """The site changed since its files were chosen to be kept (another build swapped it)."""
 
 
-Content = bytes | Path | Kept
+@dataclass(frozen=True)
+class Spooled:
+    """A file the build wrote to its spool folder (writer.spool_folder): moved into the
+    site, not copied, so a large site is never held in memory."""
+
+    path: Path
+    sha: str  # its SHA-256
+
+
+Content = bytes | Path | Kept | Spooled
 
 
 def safe_join(root: Path, dest: str) -> Path:
@@ -196,7 +210,8 @@ def _same(path: Path, content: Content | None) -> bool:
     """Return whether path is a plain file holding exactly content."""
     if content is None or isinstance(content, Kept) or path.is_symlink() or not path.is_file():
         return False
-    wanted = content.read_bytes() if isinstance(content, Path) else content
+    wanted = (content.read_bytes() if isinstance(content, Path) else
+              content.path.read_bytes() if isinstance(content, Spooled) else content)
     return path.read_bytes() == wanted
 
 
@@ -219,6 +234,10 @@ def remove_stale(folder: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
     for name in names:
         stale = parent / name
+        if name.startswith(f".{folder.name}-spool-") and _real_dir(stale) and _unlocked(stale):
+            shutil.rmtree(stale, ignore_errors=True)
+    for name in names:
+        stale = parent / name
         if not name.startswith(f".{folder.name}-new-") or not _real_dir(stale):
             continue
         files = _manifest_files(stale / MANIFEST)
@@ -237,6 +256,27 @@ def remove_stale(folder: Path) -> None:
             log.warning("kept %s: it holds files of yours that %s has too", stale, folder)
         else:
             shutil.rmtree(stale, ignore_errors=True)
+
+
+SPOOL_LOCK = ".lock"
+
+
+def _unlocked(spool: Path) -> bool:
+    """Return whether no running build holds the lock of a spool folder (its build was
+    killed): the caller holds the output's lock, under which spools are made."""
+    if fcntl is None:
+        return False
+    try:
+        fd = os.open(spool / SPOOL_LOCK, os.O_RDWR)
+    except OSError:
+        return True  # made under the output's lock with its lock file: it was never used
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def _real_dir(path: Path) -> bool:

@@ -16,7 +16,15 @@ import stat
 from collections.abc import Mapping
 from pathlib import Path
 
-from timeline.site.manifest import MANIFEST, Content, Kept, StaleSite, manifest_json, safe_join
+from timeline.site.manifest import (
+    MANIFEST,
+    Content,
+    Kept,
+    Spooled,
+    StaleSite,
+    manifest_json,
+    safe_join,
+)
 
 
 def changes(files: Mapping[str, str], current: Mapping[str, str],
@@ -35,7 +43,9 @@ def stage(staging: Path, files: Mapping[str, Content], changed: list[str]) -> di
         content = files[dest]
         if isinstance(content, Kept):
             raise StaleSite(f"{dest} is not in the current site any more")
-        if isinstance(content, Path):
+        if isinstance(content, Spooled):
+            os.replace(content.path, target)
+        elif isinstance(content, Path):
             shutil.copyfile(content, target)
         else:
             target.write_bytes(content)

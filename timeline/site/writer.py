@@ -32,8 +32,10 @@ from timeline.site.manifest import (
     LEGACY_MARKER,
     MANIFEST,
     MANIFEST_FORMAT,
+    SPOOL_LOCK,
     Content,
     Kept,
+    Spooled,
     StaleSite,
     intact_files,
     manifest_json,
@@ -59,8 +61,9 @@ _RENAME_EXCHANGE = 2
 # in which readers see the old site or the new one, never a mix.
 PATCH_SHARE = 0.5
 
-__all__ = ["LEGACY_MARKER", "MANIFEST", "Content", "Interrupted", "Kept", "StaleSite",
-           "check_output", "intact_files", "safe_join", "write_site"]
+__all__ = ["LEGACY_MARKER", "MANIFEST", "Content", "Interrupted", "Kept", "Spooled",
+           "StaleSite", "check_output", "intact_files", "safe_join", "spool_folder",
+           "write_site"]
 
 
 class Interrupted(TimelineError):
@@ -88,6 +91,32 @@ def check_output(output: Path, project: Path) -> None:
         with _locked(out.parent):
             remove_stale(out)
             plan(out, output, None)
+
+
+@contextmanager
+def spool_folder(output: Path) -> Iterator[Path | None]:
+    """Yield a folder beside output (so on its file system) for the files a build renders,
+    which write_site then moves into the site: a site of 100,000 pages is never held in
+    memory. The folder is locked while the build runs and removed after it, or by the
+    next build's remove_stale if this one is killed. None if it cannot be made."""
+    folder = Path(os.path.realpath(output))
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        with _locked(folder.parent):  # remove_stale runs under this lock too
+            spool = Path(tempfile.mkdtemp(prefix=f".{folder.name}-spool-", dir=folder.parent))
+            fd = os.open(spool / SPOOL_LOCK, os.O_CREAT | os.O_RDWR, 0o600)
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # new: nobody else has it
+    except OSError as error:
+        log.debug("no spool folder beside %s: %s", output, error)
+        yield None
+        return
+    with _SignalGuard():  # SIGTERM ends the build through this finally, not past it
+        try:
+            yield spool
+        finally:
+            shutil.rmtree(spool, ignore_errors=True)
+            os.close(fd)
 
 
 def write_site(output: Path, files: Mapping[str, Content]) -> dict[str, str]:
@@ -178,7 +207,7 @@ def _hashes(files: Mapping[str, Content]) -> dict[str, str]:
     hashes: dict[str, str] = {}
     for dest in sorted(files):
         content = files[dest]
-        if isinstance(content, Kept):
+        if isinstance(content, Kept | Spooled):
             hashes[dest] = content.sha
         elif isinstance(content, Path):
             hashes[dest] = _file_sha(content)
@@ -211,6 +240,8 @@ def _write(staging: Path, files: Mapping[str, Content], current_site: Path,
         content = files[dest]
         if current.get(dest) == hashes[dest]:
             _link(safe_join(current_site, dest), target)
+        elif isinstance(content, Spooled):
+            os.replace(content.path, target)
         elif isinstance(content, Path):
             shutil.copyfile(content, target)
         elif isinstance(content, Kept):
