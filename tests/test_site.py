@@ -280,6 +280,7 @@ def test_a_year_of_many_events_is_cut_into_month_pages(split_site: tuple[Path, P
     assert months == [f"../../years/2020/{m:02d}/index.html" for m in range(1, 13)]
     undated = [e.slug for e in of_2020 if e.date.start.month is None]
     assert len(undated) == 10 and entry_ids(site / "years" / "2020" / "index.html") == undated
+    assert "entries-compact" in (site / "years" / "2020" / "index.html").read_text("utf-8")
     for month in range(1, 13):
         page = site / "years" / "2020" / f"{month:02d}" / "index.html"
         assert entry_ids(page) == [e.slug for e in of_2020 if e.date.start.month == month]
