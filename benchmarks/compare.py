@@ -389,7 +389,7 @@ _METHOD = """
   medians. Wall time is measured around the child process; CPU time is user + sys
   and peak RSS is `ru_maxrss`, both of the child from `os.wait4` (they include the
   children it waited for; peak RSS is that of the largest single process, not the
-  sum of parallel workers). "All processes" is the peak, sampled every 20 ms from
+  sum of parallel workers). "All processes" is the peak, sampled every 250 ms from
   /proc (`benchmarks/memory.py`), of the summed PSS of the child and every process
   below it: a pool's workers count, and pages they share with the parent count
   once. Pages are the `.html` files in the output.
