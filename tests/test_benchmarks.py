@@ -97,7 +97,9 @@ def test_compare_writes_the_tables_for_timeline(tmp_path: Path) -> None:
         "save -> page served by `timeline serve`",
         "save -> full rebuild done in `timeline serve`"]
     assert all(float(row[1]) > 0 for row in rebuilds)
-    assert all(float(cell) > 0 for row in rebuilds[:4] for cell in row[1:5])
+    assert all(float(cell) > 0 for row in rebuilds[:4] for cell in row[1:4])
+    # a rebuild of 20 events may end before the tree's memory is sampled after its start
+    assert all(row[4] == "nan" or float(row[4]) >= 0 for row in rebuilds[:4])
 
 
 def test_tree_memory_counts_the_children_of_a_process() -> None:
