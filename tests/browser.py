@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, sync_playwright
 
@@ -85,16 +84,6 @@ def serve(folder: Path) -> Iterator[Served]:
         thread.join(timeout=5)
 
 
-def _browser_favicon(url: str) -> bool:
-    """Tell whether url is the /favicon.ico Chromium asks every host for by itself.
-
-    A site without an icon of its own (the default theme has none) cannot stop
-    that request, and under a subpath the host's root is not the site's anyway.
-    """
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and parts.path == "/favicon.ico"
-
-
 @dataclass
 class Problems:
     """What went wrong on a page: console errors, script errors, failed or 4xx/5xx loads."""
@@ -114,15 +103,14 @@ class Problems:
         return page
 
     def _on_console(self, message: ConsoleMessage) -> None:
-        if message.type == "error" and not _browser_favicon(message.location.get("url", "")):
+        if message.type == "error":
             self.console.append(f"{message.text} at {message.location}")
 
     def _on_failed(self, request: Request) -> None:
         self.failed.append(f"{request.url}: {request.failure}")
 
     def _on_response(self, response: Response) -> None:
-        if response.status >= 400 and response.url not in self.allowed_status \
-                and not _browser_favicon(response.url):
+        if response.status >= 400 and response.url not in self.allowed_status:
             self.bad_status.append(f"{response.status} {response.url}")
 
     def found(self) -> dict[str, list[str]]:
