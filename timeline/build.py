@@ -34,7 +34,7 @@ from timeline.pool import map_slices
 from timeline.progress import Progress
 from timeline.site.exports import Export, Fragments, plan_exports
 from timeline.site.filters import template_filters
-from timeline.site.pages import Page, page_digests, plan_pages, render_pages
+from timeline.site.pages import Page, page_digests, plan_of, plan_pages, render_pages
 from timeline.site.theme import (
     default_theme_dir,
     explain_missing,
@@ -269,7 +269,8 @@ def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None
         report.raise_if_errors()
     env = make_environment(project, language=timeline.config.language,
                            filters=template_filters(), bytecode_cache=bytecode_cache)
-    pages = plan_pages(timeline)
+    plan = plan_of(timeline)
+    pages = plan_pages(timeline, plan)
     files: dict[str, Content] = {}
     files.update(copied)
     keys = {path_key(dest): dest for dest in files}  # one file where case is ignored
@@ -283,7 +284,7 @@ def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None
         settings = digest(timeline.config, source_date_epoch,
                           load_catalogue(project, timeline.config.language))
         templates = template_digests(env, project, {page.template for page in pages})
-        reuse.digests = page_digests(pages, timeline, reuse.events, templates, settings)
+        reuse.digests = page_digests(pages, timeline, reuse.events, templates, settings, plan)
         todo = []
         for page in pages:
             sha = reuse.shas.get(reuse.digests[page.dest])

@@ -180,14 +180,15 @@ def sources_of(timeline: Timeline) -> tuple[tuple[Source, tuple[Event, ...]], ..
     return tuple(sorted(found, key=lambda item: (item[0].title.lower(), item[0].id)))
 
 
-def plan_pages(timeline: Timeline) -> list[Page]:
-    """Return every HTML page of the site with the data its template needs."""
+def plan_pages(timeline: Timeline, plan: Plan | None = None) -> list[Page]:
+    """Return every HTML page of the site with the data its template needs (plan is
+    plan_of(timeline), if already made)."""
     events = timeline.events
-    plan = _shared(timeline)
+    plan = plan if plan is not None else plan_of(timeline)
     shared, nav, entries, by_tag = plan.shared, plan.nav, plan.entries, plan.by_tag
     years, tags, overview = shared["years"], shared["tags"], shared["overview"]
     listed = tuple(entries[e.slug] for e in events)
-    sources = sources_of(timeline)
+    sources = plan.sources
     pages = [Page("index.html", "index.html",
                   {**shared, "events": listed, "sources_count": len(sources)},
                   frozenset(nav | {"years", "years:counts", f"sources={len(sources)}"}
@@ -229,18 +230,25 @@ def plan_pages(timeline: Timeline) -> list[Page]:
 
 
 @dataclass(frozen=True)
-class _Plan:
+class Plan:
     """What every page gets (years, tags, tag_of, overview) with its inputs, and the
-    entries, each tag's entries and each event's place on the timeline they come from."""
+    entries, each tag's entries, each event's place on the timeline and the sources they
+    come from: made once a build, for planning the pages and for digesting their inputs."""
 
     shared: dict[str, Any]
     nav: set[str]
     entries: dict[str, Entry]
     by_tag: dict[str, tuple[str, tuple[Entry, ...]]]
     home_of: dict[str, str]
+    timeline: Timeline
+
+    @functools.cached_property
+    def sources(self) -> tuple[tuple[Source, tuple[Event, ...]], ...]:
+        """Return sources_of(timeline), made when first asked (one event's page needs not)."""
+        return sources_of(self.timeline)
 
 
-def _shared(timeline: Timeline) -> _Plan:
+def plan_of(timeline: Timeline) -> Plan:
     """Return the data every page gets and what it is made of."""
     entries = {e.slug: Entry.of(e) for e in timeline.events}
     overview = len(timeline.events) > FULL_INDEX_LIMIT
@@ -258,16 +266,16 @@ def _shared(timeline: Timeline) -> _Plan:
                 home_of[entry.slug] = f"{page}#event-{entry.slug}"
     shared = {"years": years, "tags": tags, "tag_of": tag_of, "overview": overview}
     nav = {f"overview={overview}", "tags:names"}  # tag_of: each tag's name, slug and page
-    return _Plan(shared, nav, entries, by_tag, home_of)
+    return Plan(shared, nav, entries, by_tag, home_of, timeline)
 
 
 def plan_event_page(timeline: Timeline, slug: str) -> Page:
     """Return the page of one event as plan_pages plans it, without planning the others."""
     index = next(i for i, event in enumerate(timeline.events) if event.slug == slug)
-    return _event_page(timeline.events, index, _shared(timeline))
+    return _event_page(timeline.events, index, plan_of(timeline))
 
 
-def _event_page(events: tuple[Event, ...], index: int, plan: _Plan) -> Page:
+def _event_page(events: tuple[Event, ...], index: int, plan: Plan) -> Page:
     """Return the page of events[index], with its neighbours and its place on the timeline."""
     event = events[index]
     previous = plan.entries[events[index - 1].slug] if index > 0 else None
@@ -319,7 +327,8 @@ def _source_list_pages(sources: tuple[tuple[Source, tuple[Event, ...]], ...],
     return pages
 
 
-def input_digests(timeline: Timeline, events: Mapping[str, str]) -> Callable[[str], str]:
+def input_digests(timeline: Timeline, events: Mapping[str, str],
+                  plan: Plan | None = None) -> Callable[[str], str]:
     """Return the function giving the digest of one page input, from each event's digest.
 
     Inputs: `event:<slug>` (everything of the event), `entry:<slug>` (what a listing shows
@@ -333,7 +342,8 @@ def input_digests(timeline: Timeline, events: Mapping[str, str]) -> Callable[[st
     `years` (each year and its page),
     `years:counts` (the number of events of each year), and `name=value` (the value).
     """
-    entries = {e.slug: Entry.of(e) for e in timeline.events}
+    plan = plan if plan is not None else plan_of(timeline)
+    entries = plan.entries
     listed = tuple(entries[e.slug] for e in timeline.events)
 
     @functools.cache
@@ -346,21 +356,18 @@ def input_digests(timeline: Timeline, events: Mapping[str, str]) -> Callable[[st
     def of(group: Iterable[Entry]) -> list[str]:
         return [entry(e.slug) for e in group]
 
-    @functools.cache
     def years() -> tuple[YearGroup, ...]:
-        return group_by_year(listed, split=len(listed) > FULL_INDEX_LIMIT)
+        return plan.shared["years"]  # type: ignore[no-any-return]
 
     @functools.cache
     def year_map() -> dict[int, YearGroup]:
         return {g.year: g for g in years()}
 
-    @functools.cache
     def by_tag() -> dict[str, tuple[str, tuple[Entry, ...]]]:
-        return entries_by_tag(timeline, entries)
+        return plan.by_tag
 
-    @functools.cache
     def sources() -> tuple[tuple[Source, tuple[Event, ...]], ...]:
-        return sources_of(timeline)
+        return plan.sources
 
     @functools.cache
     def source_map() -> dict[str, tuple[Source, tuple[Event, ...]]]:
@@ -433,10 +440,11 @@ def input_digests(timeline: Timeline, events: Mapping[str, str]) -> Callable[[st
 
 
 def page_digests(pages: list[Page], timeline: Timeline, events: Mapping[str, str],
-                 templates: Mapping[str, str], settings: str) -> dict[str, str]:
+                 templates: Mapping[str, str], settings: str,
+                 plan: Plan | None = None) -> dict[str, str]:
     """Return the digest of each page's inputs, template (with what it includes) and
-    settings, by site path."""
-    digest = input_digests(timeline, events)
+    settings, by site path (plan is plan_of(timeline), if already made)."""
+    digest = input_digests(timeline, events, plan)
     found = {}
     for page in pages:
         parts = [page.dest, templates.get(page.template, ""), settings,
