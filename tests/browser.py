@@ -107,7 +107,10 @@ class Problems:
             self.console.append(f"{message.text} at {message.location}")
 
     def _on_failed(self, request: Request) -> None:
-        self.failed.append(f"{request.url}: {request.failure}")
+        # ERR_ABORTED is the browser cancelling a load itself, as it does the icon's when
+        # a click navigates away first; a missing file answers 404 (bad_status) instead
+        if request.failure != "net::ERR_ABORTED":
+            self.failed.append(f"{request.url}: {request.failure}")
 
     def _on_response(self, response: Response) -> None:
         if response.status >= 400 and response.url not in self.allowed_status:
