@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -41,6 +42,15 @@ def event(title: str = "An event", date: str = '"2023-01-04"', body: str = "Text
     """Return the text of an event file."""
     extra = "".join(f"{k}: {v}\n" for k, v in fields.items())
     return f"---\ntitle: {title}\ndate: {date}\n{extra}---\n{body}\n"
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """Return a copy of the example project (the default theme is found by itself)."""
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "content", project / "content")
+    shutil.copy(REPO / "timeline.toml", project / "timeline.toml")
+    return project
 
 
 @pytest.fixture

@@ -41,14 +41,6 @@ def poll(condition: Callable[[], object], timeout: float = 20) -> None:
     raise AssertionError(f"timed out after {timeout} s waiting for {condition}")
 
 
-@pytest.fixture
-def example(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    shutil.copytree(REPO / "content", project / "content")
-    shutil.copy(REPO / "timeline.toml", project / "timeline.toml")
-    return project
-
-
 class Live:
     """A running preview whose full builds wait until the test lets them go on."""
 

@@ -685,15 +685,6 @@ class Served:
 
 
 @pytest.fixture
-def example(tmp_path: Path) -> Path:
-    """Return a copy of the example project (the default theme is found by itself)."""
-    project = tmp_path / "project"
-    shutil.copytree(REPO / "content", project / "content")
-    shutil.copy(REPO / "timeline.toml", project / "timeline.toml")
-    return project
-
-
-@pytest.fixture
 def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
     started: list[Served] = []
 

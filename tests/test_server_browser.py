@@ -10,12 +10,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
-from test_server import (  # noqa: F401 (example and serve are fixtures)
+from test_server import (  # noqa: F401 (serve is a fixture)
     BROKEN,
     STRIKE,
     Served,
     break_front_matter,
-    example,
     serve,
 )
 

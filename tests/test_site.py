@@ -34,9 +34,9 @@ from timeline.site.pages import (
     SOURCES_PER_PAGE,
     _url_maker,
     group_by_year,
+    plan_of,
     plan_pages,
     tag_slug,
-    tags_of,
 )
 
 
@@ -90,7 +90,7 @@ def test_tags_differing_in_case_share_one_page(make_project: MakeProject) -> Non
     project = make_project({"content/a.md": event("A", '"2023-01-01"', tags="[Foo Bar]"),
                             "content/b.md": event("B", '"2023-01-02"', tags="[foo bar, x]")})
     timeline = timeline_of(project)
-    tags = tags_of(timeline)
+    tags = plan_of(timeline).shared["tags"]
     assert [(t.name, t.slug, t.count) for t in tags] == [("Foo Bar", "foo-bar", 2),
                                                          ("x", "x", 1)]
     assert tags[0].path == "tags/foo-bar/index.html"
@@ -110,7 +110,7 @@ def test_distinct_tags_never_share_a_page(make_project: MakeProject) -> None:
         "content/a.md": event("A", '"2023-01-01"', tags="[Київ 2023]"),
         "content/b.md": event("B", '"2023-01-02"', tags="[Харків 2023]"),
     })
-    names = sorted(t.name for t in tags_of(timeline_of(project)))
+    names = sorted(t.name for t in plan_of(timeline_of(project)).shared["tags"])
     assert names == ["Київ 2023", "Харків 2023"]
 
 

@@ -162,13 +162,6 @@ def entries_by_tag(timeline: Timeline, entries: Mapping[str, Entry]
             for slug, (name, evs) in sorted(merged.items(), key=lambda kv: kv[1][0].lower())}
 
 
-def tags_of(timeline: Timeline) -> tuple[TagInfo, ...]:
-    """Return every tag with its page and number of events, by name."""
-    entries = {e.slug: Entry.of(e) for e in timeline.events}
-    return tuple(TagInfo(name, slug, tag_path(slug), len(evs))
-                 for slug, (name, evs) in entries_by_tag(timeline, entries).items())
-
-
 def sources_of(timeline: Timeline) -> tuple[tuple[Source, tuple[Event, ...]], ...]:
     """Return every source (registry and inline) with the events citing it, by title."""
     by_id: dict[str, Source] = dict(timeline.sources)
