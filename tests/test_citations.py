@@ -42,7 +42,14 @@ def test_numbering_by_first_citation_and_reuse() -> None:
     numbering.add_uncited("c")
     numbering.add_uncited("a")
     assert numbering.numbers == {"b": 1, "a": 2, "c": 3}
-    assert numbering.locators == {"a": ["p. 2"]}
+    assert numbering.places == {"b": ["", ""], "a": ["p. 2"]}
+
+
+def test_one_citation_of_a_source_at_several_places_is_one_anchor() -> None:
+    numbering = Numbering()
+    assert numbering.cite_all("a", ["p. 2", None, "p. 3", "p. 2"]) == (1, "cite-1-1",
+                                                                      "p. 2, p. 3")
+    assert numbering.places == {"a": ["p. 2, p. 3"]}
 
 
 @pytest.mark.parametrize("body, cites", [

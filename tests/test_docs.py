@@ -19,6 +19,8 @@ before a table or paragraph says how to run it.
   `PATH:LINE: `, or the message after `error: `.
 - `events-json` / `file: PATH`: a fenced block that equals an object of the example
   project's events.json / a file of the repository.
+- `citations`: a table of citation brackets (`Written`) and the mark shown for each
+  (`Shown`) with its tooltip (`Title`), every id known.
 - `invalid-corpus`: the table is checked by tests/test_invalid.py.
 - `unchecked: WHY`: a block that looks like an example but shows no input.
 
@@ -43,6 +45,7 @@ from test_invalid import code_spans
 from timeline.build import build, source_date_epoch
 from timeline.check import check
 from timeline.content.load import load_timeline
+from timeline.content.markup import Renderer
 from timeline.errors import Diagnostic, TimelineError
 
 DOCS = [REPO / "docs" / "format.md", REPO / "docs" / "errors.md"]
@@ -138,7 +141,7 @@ def test_every_example_is_marked() -> None:
 
 
 def test_every_marker_is_known() -> None:
-    known = {"dates", "date-errors", "order", "config-errors", "slugs", "project",
+    known = {"dates", "citations", "date-errors", "order", "config-errors", "slugs", "project",
              "events-json", "invalid-corpus", "source-date-epoch"}
     for block in BLOCKS:
         if block.marker is not None:
@@ -221,6 +224,20 @@ def test_date_label(where: str, header: list[str], row: list[str], tmp_path: Pat
             assert e.date.precision.name.lower() == words.split(",")[0]
             assert e.date.approximate == ("approximate" in words)
             assert e.date.uncertain == ("uncertain" in words)
+
+
+CITATION_ROWS = _table_rows("citations")
+
+
+@pytest.mark.parametrize("where, header, row", CITATION_ROWS, ids=[r[0] for r in CITATION_ROWS])
+def test_citation_mark(where: str, header: list[str], row: list[str]) -> None:
+    (written,), _, _ = _row_input(row[_column(header, "written")])
+    html = Renderer().render(f"Text {written}.").html
+    mark = re.search(r'<sup class="citation">(.*?)</sup>', html)
+    assert mark is not None, html
+    assert re.sub(r"<[^>]+>", "", mark.group(1)) == _comment_free(row[_column(header, "shown")])
+    titles = re.findall(r'title="([^"]*)"', mark.group(1))
+    assert titles == [t for t in [row[_column(header, "title")]] if t]
 
 
 DATE_ERROR_ROWS = _table_rows("date-errors")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
 from conftest import MakeProject, event
 
+from timeline.build import build
 from timeline.content.load import load_timeline
 
 
@@ -32,8 +35,8 @@ def test_a_valid_event(make_project: MakeProject) -> None:
     assert strike.location == "Makiivka"
     assert strike.summary == "First para."
     assert strike.path == "content/strike.md"
-    assert [(n.number, n.source.id, n.anchors, n.locators) for n in strike.notes] == [
-        (1, "article", ("cite-1-1", "cite-1-2"), ("para. 3",)),
+    assert [(n.number, n.source.id, n.anchors, n.places) for n in strike.notes] == [
+        (1, "article", ("cite-1-1", "cite-1-2"), ("para. 3", "")),
         (2, "report", (), ()),
     ]
 
@@ -253,3 +256,40 @@ def test_site_timezone_forms_all_build(make_project: MakeProject, zone: str,
                             "content/e.md": event(date='"2023-01-04 14:30"')})
     build(project, tmp_path / "out")
     assert (tmp_path / "out" / "timeline.json").is_file()
+
+
+def _png(width: int, height: int) -> bytes:
+    """Return the start of a PNG file: its signature and header chunk."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(header)) + b"IHDR" + header
+            + struct.pack(">I", zlib.crc32(b"IHDR" + header)))
+
+
+@pytest.mark.parametrize("name, data, size", [
+    ("photo.png", _png(640, 427), (640, 427)),
+    ("photo.gif", b"GIF89a" + struct.pack("<HH", 300, 200) + b"\x00" * 8, (300, 200)),
+    ("photo.png", _png(640, 427)[:20], (None, None)),  # cut short: no size, no error
+    ("scan.pdf", b"%PDF-1.7\n", (None, None)),  # not an image
+])
+def test_media_gets_the_width_and_height_of_its_file(make_project: MakeProject, name: str,
+                                                     data: bytes,
+                                                     size: tuple[int | None, int | None]
+                                                     ) -> None:
+    project = make_project({"content/e.md": event(media=f"{{src: {name}, alt: A photo}}"),
+                            f"content/{name}": data})
+    (found,) = events_of(project)
+    assert found.media is not None
+    assert (found.media.width, found.media.height) == size
+
+
+def test_media_from_the_web_has_no_size_and_the_page_reserves_room_for_a_file(
+        make_project: MakeProject, tmp_path: Path) -> None:
+    project = make_project({
+        "content/a.md": event("A", media="{src: 'https://example.org/a.png', alt: A}"),
+        "content/b.md": event("B", media="{src: b.png, alt: B}"),
+        "content/b.png": _png(1200, 800)})
+    build(project, tmp_path / "site")
+    page_a = (tmp_path / "site/events/a/index.html").read_text(encoding="utf-8")
+    page_b = (tmp_path / "site/events/b/index.html").read_text(encoding="utf-8")
+    assert '<img src="https://example.org/a.png" alt="A">' in page_a
+    assert '<img src="../../b.png" alt="B" width="1200" height="800">' in page_b

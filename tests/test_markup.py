@@ -15,6 +15,15 @@ def test_citations_become_numbered_links_with_anchors() -> None:
     assert 'title="p. 3"' in html
 
 
+def test_a_bracket_citing_one_source_twice_makes_one_mark() -> None:
+    html = Renderer().render("Toll [@x, para. 12; @y; @x, para. 13].").html
+    assert html == (
+        '<p>Toll <sup class="citation">[<a aria-label="Source 1, para. 12, para. 13" '
+        'class="citation-link" href="#source-1" id="cite-1-1" role="doc-noteref" '
+        'title="para. 12, para. 13">1</a>, <a aria-label="Source 2" class="citation-link" '
+        'href="#source-2" id="cite-2-1" role="doc-noteref">2</a>]</sup>.</p>')
+
+
 def test_unknown_ids_are_left_as_text() -> None:
     html = Renderer().render("A [@nope].", known=lambda i: i != "nope").html
     assert "[@nope]" in html and "citation" not in html

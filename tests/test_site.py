@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import MakeProject, event
+from conftest import REPO, MakeProject, event
 from test_validation import (
     SPLIT_EVENTS,
     broken_links,
@@ -464,14 +465,47 @@ def test_date_display_of_an_interval_of_one_date_shows_it_once() -> None:
 
 # --- Sources ------------------------------------------------------------------------------
 
-def test_back_links_number_and_letter_each_citation() -> None:
+def test_back_links_number_and_letter_each_citation_with_its_place() -> None:
     source = Source("s", "S")
-    assert back_links(Note(1, source, ("cite-1-1",))) == (BackLink("cite-1-1", "1"),)
-    assert back_links(Note(2, source, ("cite-2-1", "cite-2-2", "cite-2-3"))) == (
-        BackLink("cite-2-1", "2a"), BackLink("cite-2-2", "2b"), BackLink("cite-2-3", "2c"))
-    many = back_links(Note(3, source, tuple(f"c{i}" for i in range(28))))
+    assert back_links(Note(1, source, ("cite-1-1",), ("p. 3",))) == (
+        BackLink("cite-1-1", "1", "", "p. 3"),)
+    assert back_links(Note(2, source, ("cite-2-1", "cite-2-2", "cite-2-3"),
+                           ("p. 9", "", "p. 1, p. 2"))) == (
+        BackLink("cite-2-1", "2a", "a", "p. 9"), BackLink("cite-2-2", "2b", "b", ""),
+        BackLink("cite-2-3", "2c", "c", "p. 1, p. 2"))
+    many = back_links(Note(3, source, tuple(f"c{i}" for i in range(28)), ("",) * 28))
     assert [link.label for link in many][24:] == ["3y", "3z", "3aa", "3ab"]
     assert back_links(Note(4, source, ())) == ()
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return the example site, built once for the module."""
+    site = tmp_path_factory.mktemp("example") / "site"
+    build(REPO, site)
+    return site
+
+
+def test_each_back_link_sits_beside_the_place_it_cites_in_reading_order(
+        example_site: Path) -> None:
+    page = (example_site / "events/makiivka-strike/index.html").read_text(encoding="utf-8")
+    cited = re.search(r'<p class="note-citations">(.*?)</p>', page, re.S)
+    assert cited is not None
+    assert visible_text(cited.group(1)) == (
+        "Cited at: a para. 2; b para. 6; c para. 12, para. 13; d para. 4; e para. 15; "
+        "f para. 5; g para. 1")
+    marks = re.findall(r'<sup class="citation">(.*?)</sup>', page)
+    assert [re.sub(r"<[^>]+>", "", mark) for mark in marks] == ["[1]"] * 7
+    assert re.findall(r'href="#(cite-1-\d)"', cited.group(1)) == [
+        f"cite-1-{n}" for n in range(1, 8)]
+
+
+def test_no_example_page_shows_two_editors_notes(example_site: Path) -> None:
+    counts = {page.parent.name: page.read_text(encoding="utf-8").count('<aside class="editor-note')
+              for page in (example_site / "events").glob("*/index.html")}
+    assert {name: n for name, n in counts.items() if n} == {
+        name: 1 for name in ("makiivka-strike", "governor-hospital-visit", "rt-head-comment",
+                             "russian-mod-blames-mobile-phones", "ukraine-death-toll-estimate")}
 
 
 def test_source_date_only_formats_a_date_read_at_load() -> None:
@@ -495,3 +529,53 @@ def test_template_filters() -> None:
     assert filters["source_path"](Source("a:b", "A")) == filters["source_path"]("a:b")
     assert filters["source_path"]("report") == "sources/report/index.html"
     assert filters["date_display"] is date_display and filters["back_links"] is back_links
+
+
+class _Visible(HTMLParser):
+    """Collect the text a sighted reader sees: none of a visually-hidden element's."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0  # open elements since (and including) a visually-hidden one
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if self.depth or "visually-hidden" in classes:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        self.depth = max(0, self.depth - 1)
+
+    def handle_data(self, data: str) -> None:
+        if not self.depth:
+            self.text.append(data)
+
+
+def visible_text(html: str) -> str:
+    """Return the text of html that is not visually hidden."""
+    parser = _Visible()
+    parser.feed(html)
+    return "".join(parser.text)
+
+
+def test_a_heading_is_not_repeated_by_the_date_under_it(make_project: MakeProject,
+                                                        tmp_path: Path) -> None:
+    project = make_project({
+        "content/a.md": event("Year only", '"-0449"'),
+        "content/b.md": event("Month only", '"2022-09"'),
+        "content/c.md": event("A day", '"2022-09-21"'),
+        "content/d.md": event("Approximate month", '"2022-10~"')})
+    build(project, tmp_path / "site")
+    page = (tmp_path / "site/index.html").read_text(encoding="utf-8")
+    timeline = page[page.index('<div class="timeline">'):]
+    headings = re.findall(r'<h(\d) class="(?:year|month)-heading"[^>]*>(.*?)</h\1>', timeline)
+    assert [(level, re.sub(r"<[^>]+>", "", text)) for level, text in headings] == [
+        ("2", "450 BC"), ("2", "2022"), ("3", "September 2022"), ("3", "October 2022")]
+    dates = [visible_text(when) for when in
+             re.findall(r'<p class="entry-when[^"]*">(.*?)</p>', timeline)]
+    assert dates == ["month not given", "day not given", "21 September 2022", "day not given"]
+    assert ('<p class="entry-when entry-when-heading"><span class="visually-hidden">'
+            '<span class="date"><time datetime="2022-10">c. October 2022</time></span>'
+            '<span class="qualifier visually-hidden"> (approximate date)</span>, </span>'
+            'day not given</p>') in timeline

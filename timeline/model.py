@@ -37,7 +37,7 @@ class Note:
     number: int
     source: Source
     anchors: tuple[str, ...] = ()  # ids of the citation links in the body, for back-links
-    locators: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()  # what each citation (anchor) cites: "para. 2", or ""
 
     @property
     def id(self) -> str:
@@ -60,6 +60,8 @@ class Media:
     alt: str
     caption: str | None = None
     credit: str | None = None
+    width: int | None = None  # read from the file's header at load, so the page does
+    height: int | None = None  # not jump as it loads (None for a web URL)
 
 
 @dataclass(frozen=True)

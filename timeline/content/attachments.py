@@ -7,7 +7,7 @@ import posixpath
 import re
 from pathlib import Path
 
-from timeline.content.gate import CONTENT_DIR, copy_source
+from timeline.content.gate import CONTENT_DIR, copy_source, image_size
 from timeline.errors import ContentError
 
 _WEB = re.compile(r"^https?://", re.IGNORECASE)
@@ -44,3 +44,11 @@ def attachment_path(what: str, src: str, referrer: str, project: Path | None,
         except ContentError as error:
             raise AttachmentError(f"file {in_project}: {error.diagnostic.message}") from None
     return in_project.removeprefix(CONTENT_DIR + "/")
+
+
+def attachment_size(src: str, project: Path | None) -> tuple[int, int] | None:
+    """Return the width and height of an image that attachment_path returned, None for a
+    web URL, a file that is not an image, or without a project to read it from."""
+    if project is None or _WEB.match(src):
+        return None
+    return image_size(project, f"{CONTENT_DIR}/{src}")

@@ -229,21 +229,31 @@ def _code_spans(text: str) -> Iterator[tuple[int, int]]:
 
 @dataclass
 class Numbering:
-    """Number sources by first citation; a repeated citation reuses its number."""
+    """Number sources by first citation; a repeated citation reuses its number.
+
+    Each citation of a source gets an anchor (for its back-link) and its place: the
+    locators cited there, joined ("para. 12; para. 13"), or "" when none is given.
+    """
 
     numbers: dict[str, int] = field(default_factory=dict)
     anchors: dict[str, list[str]] = field(default_factory=dict)
-    locators: dict[str, list[str]] = field(default_factory=dict)
+    places: dict[str, list[str]] = field(default_factory=dict)
 
     def cite(self, cite: Cite) -> tuple[int, str]:
         """Return the number of the cited source and a fresh anchor id for this citation."""
-        number = self.numbers.setdefault(cite.id, len(self.numbers) + 1)
-        anchors = self.anchors.setdefault(cite.id, [])
+        number, anchor, _place = self.cite_all(cite.id, [cite.locator])
+        return number, anchor
+
+    def cite_all(self, source_id: str, locators: Iterable[str | None]) -> tuple[int, str, str]:
+        """Return the number, a fresh anchor and the place of one citation of a source at
+        several locators (one bracket citing a source twice makes one mark)."""
+        number = self.numbers.setdefault(source_id, len(self.numbers) + 1)
+        anchors = self.anchors.setdefault(source_id, [])
         anchor = f"cite-{number}-{len(anchors) + 1}"
         anchors.append(anchor)
-        if cite.locator and cite.locator not in self.locators.setdefault(cite.id, []):
-            self.locators[cite.id].append(cite.locator)
-        return number, anchor
+        place = ", ".join(dict.fromkeys(loc for loc in locators if loc))
+        self.places.setdefault(source_id, []).append(place)
+        return number, anchor, place
 
     def add_uncited(self, source_id: str) -> None:
         """Give a source listed but not cited the next number."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from timeline.config import Config
-from timeline.content.attachments import AttachmentError, attachment_path
+from timeline.content.attachments import AttachmentError, attachment_path, attachment_size
 from timeline.content.citations import Citation, scan_citations
 from timeline.content.gate import SourceFile
 from timeline.content.links import relative_links, scan_xrefs
@@ -134,7 +134,7 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
         numbering.add_uncited(source.id)
     notes = tuple(
         Note(number, available[source_id], tuple(numbering.anchors.get(source_id, ())),
-             tuple(numbering.locators.get(source_id, ())))
+             tuple(numbering.places.get(source_id, ())))
         for source_id, number in numbering.numbers.items()
     )
     return Event(
@@ -248,8 +248,10 @@ def _media(fields: _Fields, project: Path | None) -> Media | None:
     src = _media_src(fields, value["src"].strip(), project)
     if src is None:
         return None
+    width, height = attachment_size(src, project) or (None, None)
     return Media(src=src, alt=value["alt"].strip(),
-                 caption=_opt(value.get("caption")), credit=_opt(value.get("credit")))
+                 caption=_opt(value.get("caption")), credit=_opt(value.get("credit")),
+                 width=width, height=height)
 
 
 def _media_src(fields: _Fields, src: str, project: Path | None) -> str | None:

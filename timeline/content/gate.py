@@ -16,6 +16,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+import imagesize
+
 from timeline.content.frontmatter import YamlDoc, load_yaml, split_front_matter
 from timeline.errors import ContentError, Report
 
@@ -116,6 +118,18 @@ def copy_source(root: Path, rel: str, *, limit: int = COPY_LIMIT) -> Path:
     fd = _open(root, rel, limit)
     os.close(fd)
     return resolve(root, rel)
+
+
+def image_size(root: Path, rel: str) -> tuple[int, int] | None:
+    """Return the width and height an image file's header gives (a copied file, checked
+    as copy_source checks it), or None where it gives none (not an image, a damaged one)."""
+    fd = _open(root, rel, COPY_LIMIT)
+    with os.fdopen(fd, "rb") as file:
+        try:
+            width, height = imagesize.get(file)
+        except Exception:  # noqa: BLE001 - a header parser given hostile bytes: no size
+            return None
+    return (width, height) if width > 0 and height > 0 else None
 
 
 def check_active(rel: str, allowed: bool) -> None:

@@ -15,7 +15,7 @@ from markdown.inlinepatterns import InlineProcessor, LinkInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from timeline.content.citations import BRACKET, Numbering, bracket_end, parse_bracket
+from timeline.content.citations import BRACKET, Cite, Numbering, bracket_end, parse_bracket
 from timeline.content.links import XREF, xref_end
 from timeline.site.urls import event_path, relative_url
 
@@ -135,18 +135,24 @@ class _CitationPattern(InlineProcessor):
         # Text made here is final (AtomicString): Markdown would otherwise run every
         # inline pattern again over each piece, which made citations the slowest
         # part of a build.
+        # One mark per source: a bracket citing a source at two places is one link.
+        grouped: dict[str, list[Cite]] = {}
+        for cite in cites:
+            grouped.setdefault(cite.id, []).append(cite)
         sup = etree.Element("sup", {"class": "citation"})
         pieces = ["["]
-        for index, cite in enumerate(cites):
-            number, anchor = document.numbering.cite(cite)
-            pieces.append((", " if index else "") + (cite.prefix + " " if cite.prefix else ""))
-            label = f"Source {number}" + (f", {cite.locator}" if cite.locator else "")
+        for index, (source_id, same) in enumerate(grouped.items()):
+            number, anchor, place = document.numbering.cite_all(
+                source_id, [c.locator for c in same])
+            prefix = same[0].prefix
+            pieces.append((", " if index else "") + (prefix + " " if prefix else ""))
+            label = f"Source {number}" + (f", {place}" if place else "")
             link = etree.SubElement(sup, "a", {
                 "href": f"#source-{number}", "id": anchor, "role": "doc-noteref",
                 "class": "citation-link", "aria-label": label,
             })
-            if cite.locator:
-                link.set("title", cite.locator)
+            if place:
+                link.set("title", place)
             link.text = AtomicString(str(number))
         pieces.append("]")
         sup.text = AtomicString(pieces[0] + pieces[1])

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from timeline.dates.model import DatePoint, EventDate, year_label
+from timeline.dates.model import DatePoint, EventDate, Precision, year_label
 from timeline.model import Note, Source
 from timeline.site.urls import event_path, source_path
 
@@ -37,7 +37,9 @@ class BackLink:
     """A link from a source list entry back to one citation of it in the body."""
 
     anchor: str
-    label: str
+    label: str  # "1", or "1a", "1b"... when the note is cited more than once
+    letter: str = ""  # "a", "b"... when the note is cited more than once
+    place: str = ""  # the locators cited there, or ""
 
 
 def date_display(date: EventDate) -> DateDisplay:
@@ -70,12 +72,21 @@ def source_date(point: DatePoint | None) -> TimePart | None:
     return TimePart(point.label(), point.html_datetime())
 
 
+def fills(date: EventDate, within: str) -> bool:
+    """Return whether date is known only to the month ('month') or year ('year') it is
+    listed under: a point of that precision, whose label the heading already gives."""
+    wanted = Precision.MONTH if within == "month" else Precision.YEAR
+    return not date.is_interval and date.precision is wanted
+
+
 def back_links(note: Note) -> tuple[BackLink, ...]:
-    """Return the links back to each citation of a note: 1, or 1a, 1b... when cited twice."""
+    """Return the links back to each citation of a note, in reading order, with the place
+    each cites: labelled 1, or 1a, 1b... when the note is cited more than once."""
     if len(note.anchors) == 1:
-        return (BackLink(note.anchors[0], str(note.number)),)
-    return tuple(BackLink(anchor, f"{note.number}{_letters(index)}")
-                 for index, anchor in enumerate(note.anchors))
+        return (BackLink(note.anchors[0], str(note.number), "", note.places[0]),)
+    return tuple(BackLink(anchor, f"{note.number}{_letters(index)}", _letters(index), place)
+                 for index, (anchor, place) in enumerate(zip(note.anchors, note.places,
+                                                             strict=True)))
 
 
 def _letters(index: int) -> str:
@@ -96,6 +107,7 @@ def template_filters() -> dict[str, Callable[..., Any]]:
         "year_label": year_label,
         "html_datetime": lambda p: p.html_datetime() if isinstance(p, DatePoint) else None,
         "is_interval": lambda d: isinstance(d, EventDate) and d.is_interval,
+        "fills": fills,
         "date_display": date_display,
         "source_date": source_date,
         "source_path": lambda s: source_path(s.id if isinstance(s, Source) else s),
