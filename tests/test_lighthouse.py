@@ -1,7 +1,8 @@
 """Lighthouse on the example site, served on localhost, in Debian's Chromium: at least 0.95
 in performance, accessibility, best practices and SEO on the index and on an event page, as
 a phone (Lighthouse's default: a mid-range phone, slow 4G and a 4x slower CPU, simulated),
-and the index's transfer (HTML, CSS, JS, icon) well under 100 KB.
+and the index's transfer (HTML, CSS, JS, icon) well under 100 KB. Lighthouse's layout
+shift, measured directly: the index does not jump when its script shows the tag filter.
 
 One Lighthouse run per page, one page after the other (two runs at once on a 2-core
 machine would slow each other's CPU and skew the scores): about 15 s a page."""
@@ -17,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS, npm_package, serve
+from browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT, chromium, npm_package, serve
 from conftest import REPO
+from playwright.sync_api import expect
 
 from timeline.build import build
 
@@ -34,16 +36,23 @@ Report = dict[str, Any]
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Report]]:
-    """Build the example, serve it, and return Lighthouse's report of each page."""
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Build the example and serve it; yield its URL."""
+    folder = tmp_path_factory.mktemp("lighthouse") / "site"
+    build(REPO, folder)
+    with serve(folder) as served:
+        yield served.url
+
+
+@pytest.fixture(scope="module")
+def reports(site: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Report]:
+    """Return Lighthouse's report of each page."""
     cli = npm_package("lighthouse") / "cli" / "index.js"
     node = shutil.which("node")
     assert node, "Node is needed to run Lighthouse (scripts/test installs npm, and Node with it)"
-    folder = tmp_path_factory.mktemp("lighthouse")
-    build(REPO, folder / "site")
-    with serve(folder / "site") as served:
-        yield {name: lighthouse(node, cli, served.url + path, folder / f"{name}.json")
-               for name, path in PAGES.items()}
+    folder = tmp_path_factory.mktemp("reports")
+    return {name: lighthouse(node, cli, site + path, folder / f"{name}.json")
+            for name, path in PAGES.items()}
 
 
 def lighthouse(node: str, cli: Path, url: str, output: Path) -> Report:
@@ -97,3 +106,23 @@ def test_the_index_transfers_under_100_kb(reports: dict[str, Report]) -> None:
     loaded = {item["url"].rsplit("/", 1)[-1] for item in weight["details"]["items"]}
     assert loaded == {"index.html", "style.css", "timeline.js", "favicon.svg"}
     assert weight["numericValue"] < MAX_INDEX_BYTES, weight["details"]["items"]
+
+
+def test_the_index_does_not_jump_when_its_script_runs(site: str) -> None:
+    # timeline.js unhides the tag filter above the timeline; if the filter only took its
+    # place then, everything below it would move down after the first paint
+    tops: dict[str, float] = {}
+    with chromium() as browser:
+        for script in ("held back", "run"):
+            page = browser.new_page(viewport={"width": 360, "height": 740})
+            page.set_default_timeout(TIMEOUT)
+            if script == "held back":
+                page.route("**/timeline.js", lambda route: route.abort())
+            page.goto(site + "index.html")
+            if script == "run":  # it has run once it has shown the filter
+                expect(page.locator("[data-filter]")).to_be_visible()
+            box = page.locator(".timeline").bounding_box()
+            assert box is not None
+            tops[script] = box["y"]
+            page.close()
+    assert tops["held back"] == tops["run"]
