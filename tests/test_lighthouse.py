@@ -4,8 +4,9 @@ a phone (Lighthouse's default: a mid-range phone, slow 4G and a 4x slower CPU, s
 and the index's transfer (HTML, CSS, JS, icon) well under 100 KB. Lighthouse's layout
 shift, measured directly: the index does not jump when its script shows the tag filter.
 
-One Lighthouse run per page, one page after the other (two runs at once on a 2-core
-machine would slow each other's CPU and skew the scores): about 15 s a page."""
+One Lighthouse run per page (three if the performance score is low, see typical_run), one
+page after the other (two runs at once on a 2-core machine would slow each other's CPU and
+skew the scores): about 15 s a page."""
 
 from __future__ import annotations
 
@@ -51,8 +52,21 @@ def reports(site: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Re
     node = shutil.which("node")
     assert node, "Node is needed to run Lighthouse (scripts/test installs npm, and Node with it)"
     folder = tmp_path_factory.mktemp("reports")
-    return {name: lighthouse(node, cli, site + path, folder / f"{name}.json")
+    return {name: typical_run(node, cli, site + path, folder / name)
             for name, path in PAGES.items()}
+
+
+def typical_run(node: str, cli: Path, url: str, folder: Path) -> Report:
+    """Run Lighthouse once, or three times if its performance score is low; return the median.
+
+    The performance score is a measure of time, and a busy machine can slow one run (the
+    other categories do not vary): Lighthouse's docs advise the median of several runs."""
+    folder.mkdir()
+    runs = [lighthouse(node, cli, url, folder / "1.json")]
+    if runs[0]["categories"]["performance"]["score"] < MIN_SCORE:
+        runs += [lighthouse(node, cli, url, folder / f"{run}.json") for run in (2, 3)]
+    runs.sort(key=lambda report: report["categories"]["performance"]["score"])
+    return runs[len(runs) // 2]
 
 
 def lighthouse(node: str, cli: Path, url: str, output: Path) -> Report:
