@@ -37,6 +37,7 @@
 
   window.timelineSearch = {
     fold: fold,
+    shard: shardOf,
     add: function (name, data) {
       store[name] = data;
       var then = waiting[name] || [];
