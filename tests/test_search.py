@@ -55,7 +55,7 @@ def test_the_build_writes_the_index_of_every_event_but_drafts(
     search = tmp_path / "site" / "search"
     assert sorted(p.name for p in search.iterdir()) == ["docs-0.js", "meta.js", "terms-0.js"]
     assert (search / "meta.js").read_text() == \
-        'window.timelineSearch.add("meta", {"docs":2,"size":50,"terms":1});\n'
+        'window.timelineSearch.add("meta", {"docs":2,"size":20,"terms":1});\n'
     assert (search / "docs-0.js").read_text() == (
         'window.timelineSearch.add("docs-0", [\n'
         '["Na\\u00efve \\u003cb>start\\u003c/b>","4 January 2023",'

@@ -13,7 +13,7 @@
   } catch (error) {
     return;
   }
-  var PAGE = 20;
+  var PAGE = 10;
   var store = {};
   var waiting = {};
 

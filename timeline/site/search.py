@@ -23,7 +23,7 @@ from timeline.site.urls import event_path, relative_url
 
 SEARCH_DIR = "search"
 FORMAT = 1  # the index's layout: a change makes every entry again
-DOCS_PER_SHARD = 50
+DOCS_PER_SHARD = 20
 EVENTS_PER_TERM_SHARD = 40  # a term shard for about this many events, at most MAX_TERM_SHARDS
 MAX_TERM_SHARDS = 256
 PREFIX = 2  # characters of a term that choose its shard: a prefix this long finds its terms
