@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from browser import TIMEOUT, Problems, chromium, serve
@@ -109,11 +110,20 @@ def test_without_javascript_the_form_stays_hidden(browser: Browser, site: Path) 
     context.close()
 
 
-def test_the_searched_index_passes_axe(root: str, page: Page, axe_script: Path  # noqa: F811
-                                       ) -> None:
+@pytest.mark.parametrize("options", [
+    {"viewport": {"width": 1024, "height": 768}},
+    {"viewport": {"width": 360, "height": 740}, "color_scheme": "dark"},
+], ids=["desktop-light", "phone-dark"])
+def test_the_searched_index_passes_axe(browser: Browser, root: str, options: dict[str, Any],
+                                       axe_script: Path) -> None:  # noqa: F811
+    context = browser.new_context(**options)
+    context.set_default_timeout(TIMEOUT)
+    page = context.new_page()
     page.goto(root + "index.html?q=missile")
     expect(page.locator(".search-results li").first).to_be_visible()
     assert_accessible(page, axe_script)
+    assert page.evaluate("document.documentElement.scrollWidth") <= options["viewport"]["width"]
+    context.close()
 
 
 TEXTS = ["Straße", "ΣΊΣΥΦΟΣ", "Ёлка", "Макіївка", "naïve", "ﬁre", "İstanbul", "𝔘nicode",

@@ -9,13 +9,14 @@ and text of events K*DOCS_PER_SHARD onwards, in timeline order. Each file is one
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Sequence
 from functools import cache
-from html.parser import HTMLParser
 from typing import Any
 
 from timeline.model import Event, Timeline
@@ -28,15 +29,26 @@ EVENTS_PER_TERM_SHARD = 40  # a term shard for about this many events, at most M
 MAX_TERM_SHARDS = 256
 PREFIX = 2  # characters of a term that choose its shard: a prefix this long finds its terms
 _WORD = re.compile(r"[^\W_]+")  # letters and digits, as [\p{L}\p{N}]+ in search.js
-_SPACE_BEFORE_MARK = re.compile(r"\s+([.,;:!?)\]])")  # where a citation mark was left out
-_BLOCKS = {"p", "li", "br", "div", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
-           "td", "th", "dt", "dd", "pre", "figcaption", "aside"}
+_SPACE_BEFORE_MARK = re.compile(r" (?=[.,;:!?)\]])")  # where a citation mark was left out
+_CITATION = re.compile(r'<sup class="citation">.*?</sup>', re.DOTALL)
+_BLOCK = re.compile(r"</?(?:p|li|br|div|blockquote|h[1-6]|tr|td|th|dt|dd|pre|figcaption|aside)"
+                    r"\b[^>]*>")
+_TAG = re.compile(r"<[^>]*>")
 
 
 def fold(text: str) -> str:
     """Return text as it is matched: casefolded, decomposed (NFKD), without accents."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    if text.isascii():
+        return text.lower()
+    return _marks().sub("", unicodedata.normalize("NFKD", text.casefold()))
+
+
+@cache
+def _marks() -> re.Pattern[str]:
+    """Return a pattern of every nonspacing mark (Unicode category Mn), as \\p{Mn}."""
+    found = [chr(c) for c in range(0x300, sys.maxunicode + 1)
+             if unicodedata.category(chr(c)) == "Mn"]
+    return re.compile("[" + "".join(re.escape(c) for c in found) + "]")
 
 
 def tokens(text: str) -> list[str]:
@@ -54,37 +66,13 @@ def shard_of(term: str, shards: int) -> int:
     return value % shards
 
 
-class _Text(HTMLParser):
-    """Collect the text of an event's body, without its citation marks."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip = 0  # depth inside a citation mark
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self.skip or (tag == "sup" and ("class", "citation") in attrs):
-            self.skip += tag != "br"
-        elif tag in _BLOCKS:
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.skip:
-            self.skip -= 1
-        elif tag in _BLOCKS:
-            self.parts.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skip:
-            self.parts.append(data)
-
-
 def body_text(body_html: str) -> str:
-    """Return the text of an event's body on one line, citation marks left out."""
-    parser = _Text()
-    parser.feed(body_html)
-    parser.close()
-    return _SPACE_BEFORE_MARK.sub(r"\1", " ".join("".join(parser.parts).split()))
+    """Return the text of an event's body on one line, citation marks left out.
+
+    The body is the sanitiser's output (every '<' of its text escaped, no comments),
+    so tags are found by pattern."""
+    text = _TAG.sub("", _BLOCK.sub(" ", _CITATION.sub("", body_html)))
+    return _SPACE_BEFORE_MARK.sub("", " ".join(html.unescape(text).split()))
 
 
 def searchable(timeline: Timeline) -> tuple[Event, ...]:
@@ -113,7 +101,7 @@ def postings(events: Sequence[Event]) -> dict[str, list[int]]:
         title = set(tokens(event.title))
         rest = " ".join([body_text(event.body_html), *event.tags, event.location or "",
                          *(source.title for source in event.sources)])
-        for term in sorted(title | set(tokens(rest))):
+        for term in title | set(tokens(rest)):
             found.setdefault(term, []).append((number - last.get(term, -1)) * 2
                                               + (term in title))
             last[term] = number
