@@ -122,3 +122,16 @@ def test_compare_refuses_an_unknown_tool(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == "compare.py: error: unknown tool 'jekyll'"
     assert not (tmp_path / "x.md").exists()
+
+
+def test_the_search_benchmark_measures_a_built_corpus(tmp_path: Path) -> None:
+    corpus.write_timeline(corpus.make_corpus(60), tmp_path)
+    subprocess.run([sys.executable, "-m", "timeline", "build", str(tmp_path)], check=True,
+                   capture_output=True, timeout=300)
+    result = subprocess.run([sys.executable, str(REPO / "benchmarks" / "search.py"),
+                             str(tmp_path / "site"), "--queries", "hospital", "bri"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("index: 6 files, ")  # meta, 2 term shards, 3 of documents
+    assert [line.split(":")[0] for line in lines[1:]] == ["'hospital'", "'bri'", "median"]

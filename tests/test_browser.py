@@ -504,5 +504,12 @@ def test_hostile_text_runs_no_script_on_any_page(hostile_www: str, page: Page) -
     for name in ("index.html", "events/e/index.html", "sources/reg/index.html",
                  "sources/in/index.html", "tags/index.html", "404.html"):
         page.goto(hostile_www + "site/" + name)
-        assert page.evaluate(DOM_DANGERS, ["html", ["assets/timeline.js"]]) == [], name
+        assert page.evaluate(DOM_DANGERS, ["html", ["assets/timeline.js",
+                                                    "assets/search.js"]]) == [], name
+    page.goto(hostile_www + "site/index.html?q=script+alert")  # the search shows hostile text
+    expect(page.locator(".search-results li")).to_have_count(1)
+    expect(page.locator(".search-results a")).to_have_text(HOSTILE)
+    own = ["assets/timeline.js", "assets/search.js", "search/meta.js", "search/terms-0.js",
+           "search/docs-0.js"]
+    assert page.evaluate(DOM_DANGERS, ["html", own]) == []
     assert dialogs == []

@@ -237,6 +237,7 @@ def test_times_at_the_ends_of_years_1_to_9999_build_in_any_zone(
 PAYLOADS = ('<script>alert(1)</script>', '"><img src=x onerror=alert(1)>',
             "javascript:alert(1)")
 HOSTILE = " ".join(PAYLOADS)
+THEME_SCRIPTS = ("assets/timeline.js", "assets/search.js")
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xml:base", "poster", "cite",
                   "data", "srcset"}
 
@@ -244,15 +245,15 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xml:base", "poster", "
 class _Dangers(HTMLParser):
     """Collect script elements, on* attributes and javascript: URLs in an HTML text."""
 
-    def __init__(self, theme_script: str | None = None) -> None:
+    def __init__(self, theme_scripts: tuple[str, ...] = ()) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[str] = []
-        self.theme_script = theme_script
+        self.theme_scripts = theme_scripts
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         src = values.get("src") or ""
-        if tag == "script" and not (self.theme_script and src.endswith(self.theme_script)):
+        if tag == "script" and not (src and src.endswith(self.theme_scripts)):
             self.found.append(f"<script src={src!r}>")
         for name, value in attrs:
             if name.startswith("on"):
@@ -265,8 +266,8 @@ class _Dangers(HTMLParser):
                 self.found.append(f"{tag} {name}={value!r}")
 
 
-def html_dangers(text: str, theme_script: str | None = None) -> list[str]:
-    parser = _Dangers(theme_script)
+def html_dangers(text: str, theme_scripts: tuple[str, ...] = ()) -> list[str]:
+    parser = _Dangers(theme_scripts)
     parser.feed(text)
     parser.close()
     return parser.found
@@ -324,7 +325,7 @@ def test_hostile_text_never_becomes_markup_in_html_pages(hostile_site: Path) -> 
     assert len(pages) > 8
     for page in pages:
         text = page.read_text(encoding="utf-8")
-        assert html_dangers(text, "assets/timeline.js") == [], page
+        assert html_dangers(text, THEME_SCRIPTS) == [], page
         assert "<script>alert" not in text and "<img src=x" not in text, page
 
 

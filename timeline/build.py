@@ -99,8 +99,8 @@ class BuildResult:
     rendered lists the pages rendered (the others were kept from the last build);
     parsed counts the event files parsed (the others came from the cache);
     serialised counts the entries of the exports made (the others came from the
-    cache); with nothing changed all are empty and the timeline is loaded only when
-    asked for.
+    cache), indexed those of the search index's files (not in serialised); with
+    nothing changed all are empty and the timeline is loaded only when asked for.
     """
 
     load: Callable[[], Timeline] = field(repr=False)
@@ -113,6 +113,7 @@ class BuildResult:
     parsed: int = 0
     unchanged: bool = False
     serialised: int = 0
+    indexed: int = 0
 
     @cached_property
     def timeline(self) -> Timeline:
@@ -212,7 +213,9 @@ def _build(project: Path, output: Path, store: Cache | None, options: str, *, dr
     return BuildResult(lambda: timeline, report, pages, len(files),
                        time.perf_counter() - started, len(timeline.events), rendered,
                        store.misses if store is not None else len(timeline.events),
-                       serialised=reuse.fragments.count if reuse is not None else 0)
+                       serialised=reuse.fragments.count - reuse.fragments.indexed
+                       if reuse is not None else 0,
+                       indexed=reuse.fragments.indexed if reuse is not None else 0)
 
 
 def _load(project: Path, drafts: bool, base_url: str | None, *, store: Cache | None,

@@ -1,4 +1,5 @@
-"""Machine-readable exports: events.json, TimelineJS's timeline.json, the Atom feed, the sitemap.
+"""Machine-readable exports: events.json, TimelineJS's timeline.json, the Atom feed, the
+sitemap, the search index.
 
 Each export is a header, one entry per event (per page for the sitemap) and a
 footer. An entry is serialised by a pure function of its event and a few
@@ -22,6 +23,7 @@ from timeline.config import Config
 from timeline.dates.model import DatePoint, EventDate, days_in_month
 from timeline.dates.zones import Zone, resolve_zone
 from timeline.model import Event, Source, Timeline
+from timeline.site import search
 from timeline.site.urls import absolute_url, event_path
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -78,12 +80,14 @@ class Export:
 @dataclass
 class Fragments:
     """Entries' texts by key: those of earlier builds, read when first needed (load), and
-    those made in this build; count is the number of entries made, stored or not."""
+    those made in this build; count is the number of entries made, stored or not,
+    indexed the number of those that belong to the search index."""
 
     load: Callable[[], Mapping[str, bytes]] = dict
     made: dict[str, bytes] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
     count: int = 0
+    indexed: int = 0
     known: Mapping[str, bytes] | None = None
 
     def texts(self, export: Export) -> Iterator[bytes]:
@@ -95,6 +99,7 @@ class Fragments:
             text = None if key is None else self.known.get(key, self.made.get(key))
             if text is None:
                 self.count += 1
+                self.indexed += export.dest.startswith(search.SEARCH_DIR + "/")
                 text = export.make(index)
                 if key is not None:
                     self.made[key] = text
@@ -130,7 +135,8 @@ def plan_exports(timeline: Timeline, paths: list[str], source_date_epoch: int | 
     events maps each slug to the digest of everything about the event (the cache
     gives it); without it, no entry has a key.
     """
-    exports = [events_export(timeline, events), timelinejs_export(timeline, events)]
+    exports = [events_export(timeline, events), timelinejs_export(timeline, events),
+               *search_exports(timeline, events)]
     if timeline.config.base_url is not None:
         exports.append(atom_export(timeline, source_date_epoch, events))
         exports.extend(sitemap_exports(timeline, paths))
@@ -193,6 +199,46 @@ def events_export(timeline: Timeline, events: Mapping[str, str] | None = None) -
 def _event_entry(event: Event, pretty: bool) -> bytes:
     """Return one event's line of events.json."""
     return json.dumps(event_json(event, pretty), ensure_ascii=False).encode("utf-8")
+
+
+def search_exports(timeline: Timeline, events: Mapping[str, str] | None = None) -> list[Export]:
+    """Return the search index's files (see timeline.site.search), drafts left out.
+
+    A document shard joins its events' entries, each keyed by its event; a term
+    shard and meta.js are one entry each, keyed by the digests of every event
+    indexed (any edit makes the term shards again, a no-op build none).
+    """
+    pretty = timeline.config.pretty_urls
+    settings = _key("search", search.FORMAT, pretty)
+    items = search.searchable(timeline)
+    every = (None if events is None or any(e.slug not in events for e in items)
+             else _key(settings, [(e.slug, events[e.slug]) for e in items]))
+    folder = search.SEARCH_DIR
+    shards = search.make_term_shards(items)
+    exports = [_script_export(f"{folder}/meta.js", "meta",
+                              _key(settings, "meta", len(items)) if events is not None else None,
+                              lambda: search.meta(len(items)))]
+    exports.extend(_script_export(f"{folder}/terms-{n}.js", f"terms-{n}",
+                                  _key(every, "terms", n) if every else None,
+                                  lambda n=n: shards()[n])  # type: ignore[misc]
+                   for n in range(search.term_shards(len(items))))
+    size = search.DOCS_PER_SHARD
+    for number, start in enumerate(range(0, len(items), size)):
+        part = items[start:start + size]
+        name = f"docs-{number}"
+        exports.append(Export(
+            f"{folder}/{name}.js", f"window.timelineSearch.add({search.js_json(name)}, [\n"
+            .encode("ascii"), [_event_key(events, settings, e) for e in part],
+            lambda i, part=part: search.js_json(  # type: ignore[misc]
+                search.document(part[i], pretty)).encode("ascii"),
+            b"]);\n", b",\n"))
+    return exports
+
+
+def _script_export(dest: str, name: str, key: str | None, data: Callable[[], object]
+                   ) -> Export:
+    """Return a search file of one entry: data handed to search.js under name."""
+    return Export(dest, b"", [key], lambda i: search.script(name, data()), b"")
 
 
 def _tl_date(point: DatePoint, zone: Zone) -> dict[str, Any]:

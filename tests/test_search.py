@@ -1,0 +1,114 @@
+"""The search index: folding and words, the text of a body, the files a build writes,
+and that an edited build writes the same index as a build from scratch."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import MakeProject, event
+from test_incremental import age, edit, make
+
+from timeline.build import build
+from timeline.site.search import body_text, fold, script, shard_of, tokens
+
+
+def test_fold_lowers_decomposes_and_drops_accents() -> None:
+    assert [fold(text) for text in ("Straße", "ΣΊΣΥΦΟΣ", "Ёлка", "naïve", "ﬁre", "İstanbul")] \
+        == ["strasse", "σισυφοσ", "елка", "naive", "fire", "istanbul"]
+
+
+def test_tokens_are_runs_of_letters_and_digits() -> None:
+    assert tokens("Ёлка, naïve ﬁre: Straße_x 2023! don't — Макіївка") == \
+        ["елка", "naive", "fire", "strasse", "x", "2023", "don", "t",
+         "мак\u0456\u0456вка"]  # Ukrainian ї is і with a diaeresis
+
+
+def test_body_text_leaves_out_citation_marks_and_keeps_blocks_apart() -> None:
+    html = ('<p>One <em>two</em> <sup class="citation">[<a href="#source-1">1</a>]</sup>.'
+            '</p><ul><li>three</li><li>four &amp; <b>five</b></li></ul>')
+    assert body_text(html) == "One two. three four & five"
+
+
+def test_a_script_file_holds_json_that_cannot_end_a_script_or_a_line() -> None:
+    assert script("docs-0", ["</script>\u2028é", {"b": 1, "a": "<!--"}]) == (
+        b'window.timelineSearch.add("docs-0", ["\\u003c/script>\\u2028\\u00e9",'
+        b'{"a":"\\u003c!--","b":1}]);\n')
+
+
+def test_a_terms_shard_is_chosen_by_its_first_two_characters() -> None:
+    assert [shard_of(term, 7) for term in ("missile", "mi", "m", "макіївка", "𝔘x")] == \
+        [shard_of("mi", 7), (109 * 31 + 105) % 65521 % 7, 109 % 7, shard_of("ма", 7),
+         (((0xD835 * 31 + 0xDD18) % 65521) * 31 + ord("x")) % 65521 % 7]  # UTF-16 units
+
+
+def test_the_build_writes_the_index_of_every_event_but_drafts(
+        make_project: MakeProject, tmp_path: Path) -> None:
+    project = make_project({
+        "content/a.md": event("Naïve <b>start</b>", '"2023-01-04"', "Body [@article] words.",
+                              tags="[war]", location="Kyiv"),
+        "content/b.md": event("Second", '"2023-02-01"', "Naive end."),
+        "content/c.md": event("Secret", '"2023-03-01"', "Hidden.", draft="true"),
+    })
+    build(project, tmp_path / "site", drafts=True, environ={})
+    search = tmp_path / "site" / "search"
+    assert sorted(p.name for p in search.iterdir()) == ["docs-0.js", "meta.js", "terms-0.js"]
+    assert (search / "meta.js").read_text() == \
+        'window.timelineSearch.add("meta", {"docs":2,"size":20,"terms":1});\n'
+    assert (search / "docs-0.js").read_text() == (
+        'window.timelineSearch.add("docs-0", [\n'
+        '["Na\\u00efve \\u003cb>start\\u003c/b>","4 January 2023",'
+        '"events/a/index.html","Body words."],\n'
+        '["Second","1 February 2023","events/b/index.html","Naive end."]]);\n')
+    # each term: for each event, the step from the last one doubled, +1 in the title
+    assert (search / "terms-0.js").read_text() == (
+        'window.timelineSearch.add("terms-0", {"article":[2],"b":[3],"body":[2],"end":[4],'
+        '"example":[2],"kyiv":[2],"naive":[3,2],"second":[5],"start":[3],"war":[2],'
+        '"words":[2]});\n')
+    assert "Secret" not in (search / "docs-0.js").read_text()
+
+
+def search_files(site: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((site / "search").iterdir())}
+
+
+# an edit, and the entries of the index it makes again: the one terms shard, and the
+# edited event's document or (when the count of events changes) meta.js
+SEARCH_EDITS = {
+    "body": (lambda p: edit(p / "content" / "e2.md", "Text", "Stonewalling"), 2),
+    "title": (lambda p: edit(p / "content" / "e2.md", "Event 2", "Event two"), 2),
+    "deletion": (lambda p: (p / "content" / "e3.md").unlink(), 2),
+    "draft": (lambda p: edit(p / "content" / "e1.md", "tags:", "draft: true\ntags:"), 2),
+    "new event": (lambda p: (p / "content" / "new.md").write_text(
+        '---\ntitle: "Новое"\ndate: "2001-01-15"\n---\nТекст.\n', encoding="utf-8"), 3),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SEARCH_EDITS))
+def test_an_edited_build_writes_the_index_a_build_from_scratch_writes(
+        tmp_path: Path, name: str) -> None:
+    project = make(tmp_path / "p")
+    first = build(project, environ={})
+    assert first.indexed == 1 + 1 + 6  # meta.js, terms-0.js, an entry per event
+    change, expected = SEARCH_EDITS[name]
+    change(project)
+    result = build(project, environ={})
+    copy = tmp_path / "clean"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".timeline-cache", "site"))
+    build(copy, copy / "site", cache=False, environ={})
+    assert search_files(project / "site") == search_files(copy / "site")
+    assert result.indexed == expected
+
+
+def test_a_build_with_nothing_or_only_a_template_changed_makes_no_search_entry(
+        tmp_path: Path) -> None:
+    project = make(tmp_path / "p")
+    build(project, environ={})
+    assert build(project, environ={}).indexed == 0
+    (project / "templates").mkdir()
+    (project / "templates" / "tag.html").write_text('{% extends "default/tag.html" %}',
+                                                    encoding="utf-8")
+    age(project)
+    result = build(project, environ={})
+    assert result.rendered and result.indexed == 0
