@@ -467,3 +467,17 @@ def test_a_deleted_cache_or_missing_entries_make_the_entries_again(tmp_path: Pat
     edit(copy / "content" / "e1.md", "Other text", "Text")
     build(copy, copy / "site", cache=False)
     assert exports(project / "site") == exports(copy / "site")
+
+
+def test_an_index_with_nothing_to_filter_still_renders_an_edited_title(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    (project / "content").mkdir(parents=True)
+    for n in range(2):  # one year, no tags, no sources: the index offers no filter
+        (project / "content" / f"e{n}.md").write_text(
+            f'---\ntitle: "Event {n}"\ndate: "2001-0{n + 1}-01"\n---\nText.\n', encoding="utf-8")
+    age(project)
+    build(project)
+    assert "data-filter" not in (project / "site" / "index.html").read_text(encoding="utf-8")
+    edit(project / "content" / "e1.md", "Event 1", "Event one")
+    assert "index.html" in rendered(build(project))
+    assert digest(project / "site") == clean(project, tmp_path)

@@ -61,7 +61,8 @@
         group.hidden = !group.querySelector(".entry:not([hidden])");
       });
       chips.forEach(function (chip) {
-        chip.setAttribute("aria-pressed", String(chip.getAttribute("data-filter-tag") === (state.tag || "")));
+        var pressed = chip.getAttribute("data-filter-tag") === (state.tag || "");
+        chip.setAttribute("aria-pressed", String(pressed));
       });
       menus.forEach(function (menu) { menu.value = state[menu.getAttribute("data-filter-key")]; });
       if (clear) { clear.hidden = !active(); }
@@ -77,9 +78,10 @@
       Object.keys(known).forEach(function (key) {
         if (state[key]) { parts.push(key + "=" + encodeURIComponent(state[key])); }
       });
+      var query = parts.length ? "?" + parts.join("&") : "";
       show(true);
       try {
-        history.pushState(null, "", location.pathname + (parts.length ? "?" + parts.join("&") : "") + location.hash);
+        history.pushState(null, "", location.pathname + query + location.hash);
       } catch (error) { /* a browser that refuses it keeps the filter, not the address */ }
     }
 

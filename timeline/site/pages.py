@@ -208,7 +208,8 @@ def plan_pages(timeline: Timeline, plan: Plan | None = None) -> list[Page]:
                   {**shared, "events": listed, "sources_count": len(sources),
                    "choices": choices},
                   frozenset(nav | {"years", "years:counts", f"sources={len(sources)}"}
-                            | ({"events", "tags"} | choices.inputs if choices else set())))]
+                            | ({"events", "tags"} if not overview else set())
+                            | (choices.inputs if choices else set())))]
     for index, group in enumerate(years):
         choices = None if group.split else filter_choices(
             (e for m in group.months for e in m.events), plan, years=False)
