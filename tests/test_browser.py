@@ -206,6 +206,11 @@ def test_tag_and_year_filters_narrow_the_list_live_in_the_address_and_the_histor
     expect(visible).to_have_count(total)
     expect(status).to_have_text("")  # nothing is announced on a page opened unfiltered
     expect(clear).to_be_hidden()
+    page.locator(".year-jump a").last.click()  # nor on following a link within the page
+    expect(page).to_have_url(re.compile(r"#year-\d+$"))
+    page.go_back()
+    expect(status).to_have_text("")
+    expect(page).to_have_url(index_url)
     tagged = titles_where(example_events, TAG)
     years = sorted({year_of(e) for e in example_events})
     both = titles_where(example_events, TAG, years[-1])

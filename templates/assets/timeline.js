@@ -105,7 +105,11 @@
         (chips[0] || menus[0]).focus();  // the button is gone: keep focus in the filter
       });
     }
-    window.addEventListener("popstate", function () { read(); show(true); });
+    window.addEventListener("popstate", function () {  // also on following a #link
+      var before = JSON.stringify(state);
+      read();
+      if (JSON.stringify(state) !== before) { show(true); }
+    });
     read();
     show(false);
     filter.hidden = false;
