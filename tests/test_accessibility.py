@@ -1,5 +1,5 @@
 """The example site checked with axe-core against WCAG 2.2 A and AA, in headless Chromium:
-every kind of page, the index in dark mode, at phone width, and with the tag filter on."""
+every kind of page, the index in dark mode, at phone width, and filtered by tag and year."""
 
 from __future__ import annotations
 
@@ -192,13 +192,15 @@ def test_the_index_at_phone_width_passes_axe(browser: Browser, site: str,
         page.context.close()
 
 
-def test_the_index_with_the_tag_filter_on_passes_axe(browser: Browser, site: str,
-                                                     axe_script: Path) -> None:
-    page = open_page(browser, site + "index.html")
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_index_filtered_by_tag_and_year_passes_axe(browser: Browser, site: str,
+                                                       axe_script: Path, scheme: str) -> None:
+    page = open_page(browser, site + f"index.html?tag={TAG}&year=2023", color_scheme=scheme)
     try:
         chip = page.locator(f'[data-filter-tag="{TAG}"]')
-        chip.click()
         assert chip.get_attribute("aria-pressed") == "true"
+        assert page.locator("select#filter-year").input_value() == "2023"
+        assert page.locator("[data-filter-clear]").is_visible()
         assert page.locator(".timeline .entry[hidden]").count() > 0
         assert_accessible(page, axe_script)
     finally:

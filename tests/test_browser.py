@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from browser import TIMEOUT, Problems, Served, chromium, npm_package, serve
-from conftest import REPO
+from conftest import REPO, write_files
 from playwright.sync_api import Browser, Page, expect
 from test_exports import HOSTILE, write_hostile_project
 
@@ -162,42 +162,263 @@ def test_a_missing_page_under_a_subpath_gets_a_styled_404_with_working_links(
     assert_no_problems(problems)
 
 
-def test_the_tag_filter_shows_only_the_events_of_a_tag(
-        www: tuple[Served, Path], example_events: list[EventData], page: Page,
-        problems: Problems) -> None:
-    served, _ = www
-    page.goto(served.url + "sub/index.html")
-    entries = page.locator(".timeline .entry")
-    visible = page.locator(".timeline .entry:visible .entry-title")
-    expect(page.locator("[data-filter]")).to_be_visible()
-    expect(entries).to_have_count(len(example_events))
-    everything = page.locator('[data-filter-tag=""]')
-    chip = page.locator(f'[data-filter-tag="{TAG}"]')
-    tagged = titles_tagged(example_events, TAG)
-    assert 0 < len(tagged) < len(example_events)
+def year_of(event: EventData) -> int:
+    return int(re.match(r"-?\d+", event["date"]["start"]).group())  # type: ignore[union-attr]
 
-    chip.click()
-    expect(visible).to_have_text(tagged)
-    expect(chip).to_have_attribute("aria-pressed", "true")
-    expect(everything).to_have_attribute("aria-pressed", "false")
-    expect(page.locator(".filter-status")).to_have_text(
-        f"Showing {len(tagged)} of {len(example_events)} events")
-    for section in page.locator(".timeline .month").all():  # no empty month is left showing
+
+def titles_where(events: list[EventData], tag: str | None = None,
+                 year: int | None = None) -> list[str]:
+    """Return the titles of the events with tag and of year (either None: any)."""
+    return [e["title"] for e in events
+            if (tag is None or tag in e["tags"]) and (year is None or year_of(e) == year)]
+
+
+def showing(shown: int, total: int) -> str:
+    return f"Showing {shown} of {total} event{'' if total == 1 else 's'}"
+
+
+@pytest.fixture(params=["http", "file"])
+def index_url(request: pytest.FixtureRequest, www: tuple[Served, Path]) -> str:
+    """The example's index, over HTTP and opened from disk."""
+    served, site = www
+    return served.url + "sub/index.html" if request.param == "http" else \
+        (site / "index.html").as_uri()
+
+
+def assert_empty_groups_hidden(page: Page) -> None:
+    for section in page.locator(".timeline .month, .timeline .year").all():
         shown = section.locator(".entry:visible").count()
         assert section.is_visible() == (shown > 0)
 
+
+def test_tag_and_year_filters_narrow_the_list_live_in_the_address_and_the_history(
+        index_url: str, example_events: list[EventData], page: Page,
+        problems: Problems) -> None:
+    page.goto(index_url)
+    total = len(example_events)
+    visible = page.locator(".timeline .entry:visible .entry-title")
+    status = page.locator(".filter-status")
+    everything = page.locator('[data-filter-tag=""]')
+    chip = page.locator(f'[data-filter-tag="{TAG}"]')
+    year = page.locator("select#filter-year")
+    clear = page.locator("[data-filter-clear]")
+    expect(page.locator("[data-filter]")).to_be_visible()
+    expect(visible).to_have_count(total)
+    expect(status).to_have_text("")  # nothing is announced on a page opened unfiltered
+    expect(clear).to_be_hidden()
+    page.locator(".year-jump a").last.click()  # nor on following a link within the page
+    expect(page).to_have_url(re.compile(r"#year-\d+$"))
+    page.go_back()
+    expect(status).to_have_text("")
+    expect(page).to_have_url(index_url)
+    tagged = titles_where(example_events, TAG)
+    years = sorted({year_of(e) for e in example_events})
+    both = titles_where(example_events, TAG, years[-1])
+    assert 0 < len(both) < len(tagged) < total
+    expect(page.get_by_label("Year", exact=True)).to_have_count(1)  # the menu has a visible label
+    expect(year.locator("option")).to_have_text(["All years", *map(str, years)])
+
+    chip.click()
+    expect(visible).to_have_text(tagged)
+    expect(page).to_have_url(f"{index_url}?tag={TAG}")
+    expect(chip).to_have_attribute("aria-pressed", "true")
+    expect(everything).to_have_attribute("aria-pressed", "false")
+    expect(status).to_have_text(showing(len(tagged), total))
+    expect(clear).to_be_visible()
+    year.select_option(str(years[-1]))
+    expect(visible).to_have_text(both)
+    expect(page).to_have_url(f"{index_url}?tag={TAG}&year={years[-1]}")
+    expect(status).to_have_text(showing(len(both), total))
+    assert_empty_groups_hidden(page)
+    expect(page.locator(f"#year-{years[0]}")).to_be_hidden()  # a year left empty
+
+    page.reload()
+    expect(visible).to_have_text(both)
+    expect(chip).to_have_attribute("aria-pressed", "true")
+    expect(year).to_have_value(str(years[-1]))
+    expect(status).to_have_text(showing(len(both), total))
+    assert_empty_groups_hidden(page)
+
+    page.go_back()  # undoes the year
+    expect(page).to_have_url(f"{index_url}?tag={TAG}")
+    expect(visible).to_have_text(tagged)
+    expect(year).to_have_value("")
+    page.go_back()  # and the tag
+    expect(page).to_have_url(index_url)
+    expect(visible).to_have_count(total)
+    expect(everything).to_have_attribute("aria-pressed", "true")
+    expect(status).to_have_text(showing(total, total))
+    expect(clear).to_be_hidden()
+
     other = page.locator('[data-filter-tag="kremlin"]')
     other.click()
-    expect(visible).to_have_text(titles_tagged(example_events, "kremlin"))
-    expect(chip).to_have_attribute("aria-pressed", "false")
+    expect(visible).to_have_text(titles_where(example_events, "kremlin"))
     other.click()  # pressing the pressed tag again shows everything
-    expect(visible).to_have_count(len(example_events))
-
+    expect(visible).to_have_count(total)
+    expect(page).to_have_url(index_url)
     chip.click()
     everything.click()
     expect(visible).to_have_text([e["title"] for e in example_events])
     expect(everything).to_have_attribute("aria-pressed", "true")
     expect(chip).to_have_attribute("aria-pressed", "false")
+    assert_no_problems(problems)
+
+
+def test_clearing_the_filters_keeps_other_parameters_untouched(
+        www: tuple[Served, Path], example_events: list[EventData], page: Page,
+        problems: Problems) -> None:
+    index = www[0].url + "sub/index.html"
+    page.goto(f"{index}?q=caf%C3%A9+x&tag={TAG}#top")
+    visible = page.locator(".timeline .entry:visible .entry-title")
+    expect(visible).to_have_text(titles_where(example_events, TAG))
+    page.locator("select#filter-year").select_option("2023")
+    expect(page).to_have_url(f"{index}?q=caf%C3%A9+x&tag={TAG}&year=2023#top")
+    page.locator("[data-filter-clear]").click()
+    expect(page).to_have_url(f"{index}?q=caf%C3%A9+x#top")
+    expect(visible).to_have_count(len(example_events))
+    expect(page.locator('[data-filter-tag=""]')).to_be_focused()  # not lost with the button
+    expect(page.locator(".filter-status")).to_have_text(
+        showing(len(example_events), len(example_events)))
+    assert_no_problems(problems)
+
+
+def test_unknown_filter_values_show_everything_and_insert_nothing(
+        www: tuple[Served, Path], example_events: list[EventData], page: Page,
+        problems: Problems) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(www[0].url + "sub/index.html?tag=nonsense&year=%3Cimg%20src%3Dx%20onerror%3D"
+              "alert(1)%3E&source=%3Cscript%3Ealert(2)%3C/script%3E&tag=")
+    expect(page.locator("[data-filter]")).to_be_visible()
+    expect(page.locator(".timeline .entry:visible")).to_have_count(len(example_events))
+    expect(page.locator('[data-filter-tag=""]')).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("select#filter-year")).to_have_value("")
+    expect(page.locator("select#filter-source")).to_have_value("")
+    expect(page.locator(".filter-status")).to_have_text("")
+    expect(page.locator("[data-filter-clear]")).to_be_hidden()
+    expect(page.locator("main img, main script")).to_have_count(0)
+    assert dialogs == []
+    assert_no_problems(problems)
+
+
+SOURCED = {  # four events over two years, citing two of three sources
+    "content/sources.yaml": """\
+        zeta:
+          title: Zeta report
+        alpha:
+          title: Alpha article
+        unused:
+          title: Never cited
+        """,
+    "content/e1.md": '---\ntitle: "One"\ndate: "2021-01-01"\ntags: [x]\n---\nA [@zeta].\n',
+    "content/e2.md": '---\ntitle: "Two"\ndate: "2021-02-01"\ntags: [y]\n---\nB [@alpha].\n',
+    "content/e3.md": ('---\ntitle: "Three"\ndate: "2022-01-01"\ntags: [x]\n---\n'
+                      "C [@zeta] [@alpha].\n"),
+    "content/e4.md": '---\ntitle: "Four"\ndate: "2022-02-01"\ntags: [y]\n---\nD [@zeta].\n',
+}
+
+
+@pytest.fixture(scope="module")
+def sourced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve a site of SOURCED; yield its address."""
+    root = tmp_path_factory.mktemp("sourced")
+    write_files(root / "project", SOURCED)
+    (root / "project" / "timeline.toml").write_text('title = "Sourced"\n', encoding="utf-8")
+    build(root / "project", root / "site")
+    with serve(root / "site") as served:
+        yield served.url
+
+
+@pytest.mark.parametrize(("path", "query", "shown", "menus"), [
+    ("index.html", "source=alpha", ["Two", "Three"], ["year", "source"]),
+    ("index.html", "source=zeta&year=2022", ["Three", "Four"], ["year", "source"]),
+    ("index.html", "tag=x&source=alpha", ["Three"], ["year", "source"]),
+    ("tags/x/index.html", "source=alpha", ["Three"], ["year", "source"]),
+    ("sources/zeta/index.html", "tag=y&year=2022", ["Four"], ["year"]),
+    ("years/2022/index.html", "source=alpha&year=2021", ["Three"], ["source"]),
+])
+def test_a_source_filter_and_the_filters_of_tag_source_and_year_pages(
+        sourced: str, page: Page, problems: Problems, path: str, query: str,
+        shown: list[str], menus: list[str]) -> None:
+    page.goto(f"{sourced}{path}?{query}")  # a year page has no year menu: year= is ignored
+    expect(page.locator(".timeline .entry:visible .entry-title")).to_have_text(shown)
+    expect(page.locator("[data-filter] select")).to_have_count(len(menus))
+    for key in menus:
+        expect(page.locator(f"select#filter-{key}")).to_be_visible()
+    chips = page.locator("[data-filter-tag]")
+    expect(chips).to_have_count(0 if path.startswith("tags/") else 3)  # All, x, y
+    if "source" in menus:  # cited sources only, by title
+        expect(page.locator("select#filter-source option")).to_have_text(
+            ["All sources", "Alpha article", "Zeta report"])
+        page.locator("select#filter-source").select_option("")
+        expect(page).to_have_url(re.compile(r"/[^?]*(\?(?!.*source=).*)?$"))
+    assert_no_problems(problems)
+
+
+def test_j_and_k_move_focus_along_the_visible_entries(
+        index_url: str, example_events: list[EventData], page: Page,
+        problems: Problems) -> None:
+    page.goto(f"{index_url}?tag=kremlin")
+    wanted = titles_where(example_events, "kremlin")
+    slugs = [e["slug"] for e in example_events]
+    positions = [slugs.index(e["slug"]) for e in example_events if "kremlin" in e["tags"]]
+    assert any(b - a > 1 for a, b in zip(positions, positions[1:], strict=False))  # gaps
+    focused = page.locator(":focus")
+    for title in wanted:
+        page.keyboard.press("j")
+        expect(focused).to_have_text(title)
+        expect(focused).to_be_in_viewport()
+        assert page.evaluate("document.activeElement.matches('.entry-title a')")
+    page.keyboard.press("j")  # nothing after the last: focus stays
+    expect(focused).to_have_text(wanted[-1])
+    for title in reversed(wanted[:-1]):
+        page.keyboard.press("k")
+        expect(focused).to_have_text(title)
+        expect(focused).to_be_in_viewport()
+    page.keyboard.press("k")
+    expect(focused).to_have_text(wanted[0])
+    page.keyboard.press("Alt+j")  # with a modifier: not ours
+    expect(focused).to_have_text(wanted[0])
+
+    menu = page.locator("select#filter-year")
+    menu.focus()
+    page.keyboard.press("j")
+    expect(menu).to_be_focused()
+    page.evaluate("""() => { const box = document.createElement("input");
+        box.id = "box"; document.querySelector("main").prepend(box); }""")
+    page.locator("#box").focus()
+    page.keyboard.type("jk")
+    expect(page.locator("#box")).to_be_focused()
+    expect(page.locator("#box")).to_have_value("jk")
+    assert_no_problems(problems)
+
+
+FOCUS_STATE = """() => { const e = document.activeElement, s = getComputedStyle(e);
+    return [e.getAttribute("data-probe"), s.outlineStyle, parseFloat(s.outlineWidth),
+            e.matches(":focus-visible")]; }"""
+
+
+def test_the_skip_link_lands_on_main_and_each_control_is_reached_visibly_by_tab(
+        www: tuple[Served, Path], page: Page, problems: Problems) -> None:
+    page.goto(www[0].url + f"sub/index.html?tag={TAG}")
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_focused()
+    expect(page.locator(".skip-link")).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
+    controls = page.evaluate("""() => Array.from(document.querySelectorAll(
+        "[data-filter] button:not([hidden]), [data-filter] select")).map((e, n) => {
+            e.setAttribute("data-probe", String(n)); return n; }).length""")
+    assert controls >= 4
+    reached = {}
+    for _ in range(controls + 40):
+        page.keyboard.press("Tab")
+        probe, style, width, visible = page.evaluate(FOCUS_STATE)
+        if probe is not None:
+            reached[probe] = (style, width, visible)
+    assert sorted(reached, key=int) == [str(n) for n in range(controls)]
+    assert all(style != "none" and width >= 2 and visible
+               for style, width, visible in reached.values()), reached
     assert_no_problems(problems)
 
 

@@ -66,7 +66,8 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 # Listings (index, year, tag and source pages, the source list, an event's neighbours)
-# show an event's entry: title, date, summary, tags, location and number of sources.
+# show an event's entry: title, date, summary, tags, location and the ids of its sources
+# (for the filter); a filter's source menu shows the titles of the sources cited there.
 ENTRY_OF_E2 = {"events/e1/index.html", "events/e2/index.html", "events/e3/index.html",
                "years/2002/index.html", "tags/x/index.html", "sources/a/index.html",
                "sources/index.html", "index.html"}
@@ -83,6 +84,15 @@ EDITS: dict[str, tuple[Callable[[Path], None], set[str]]] = {
                   ENTRY_OF_E2 | {"tags/y/index.html", "tags/index.html"}),
     "source edited": (lambda c: edit(c / "sources.yaml", "Source B", "Source Bee"),
                       {"sources/b/index.html", "sources/index.html"}),
+    "cited source replaced by another": (  # as many sources as before, not the same
+        lambda c: edit(c / "e2.md", "Text [@a].", "Text [@b]."),
+        ENTRY_OF_E2 | {"sources/b/index.html"}),
+    "title of a cited source edited": (
+        lambda c: edit(c / "sources.yaml", "Source A", "Source Aye"),
+        {"sources/a/index.html", "sources/index.html", "index.html",
+         *(f"years/{year}/index.html" for year in (2001, 2002, 2003)),
+         *(f"tags/{tag}/index.html" for tag in "xyz"),
+         *(f"events/e{n}/index.html" for n in range(6))}),
 }
 
 
@@ -99,7 +109,8 @@ def test_an_edit_renders_only_the_pages_that_depend_on_it(tmp_path: Path, name: 
     result = build(project)
     assert result.rendered, "the edit must render something"
     assert rendered(result) == expected
-    assert result.parsed == (0 if name == "source edited" else 1)
+    # the events citing an edited source are read again (its title is in their pages)
+    assert result.parsed == {"source edited": 0, "title of a cited source edited": 6}.get(name, 1)
     assert digest(project / "site") == clean(project, tmp_path)
 
 
@@ -456,3 +467,17 @@ def test_a_deleted_cache_or_missing_entries_make_the_entries_again(tmp_path: Pat
     edit(copy / "content" / "e1.md", "Other text", "Text")
     build(copy, copy / "site", cache=False)
     assert exports(project / "site") == exports(copy / "site")
+
+
+def test_an_index_with_nothing_to_filter_still_renders_an_edited_title(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    (project / "content").mkdir(parents=True)
+    for n in range(2):  # one year, no tags, no sources: the index offers no filter
+        (project / "content" / f"e{n}.md").write_text(
+            f'---\ntitle: "Event {n}"\ndate: "2001-0{n + 1}-01"\n---\nText.\n', encoding="utf-8")
+    age(project)
+    build(project)
+    assert "data-filter" not in (project / "site" / "index.html").read_text(encoding="utf-8")
+    edit(project / "content" / "e1.md", "Event 1", "Event one")
+    assert "index.html" in rendered(build(project))
+    assert digest(project / "site") == clean(project, tmp_path)

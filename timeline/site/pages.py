@@ -61,13 +61,17 @@ class Entry:
     summary: str
     tags: tuple[str, ...]
     location: str | None
-    source_count: int
+    sources: tuple[str, ...]  # the ids of the sources it cites, in the order of its notes
 
     @classmethod
     def of(cls, event: Event) -> Entry:
         """Return the entry of an event."""
         return cls(event.slug, event.title, event.date, event.summary, event.tags,
-                   event.location, len(event.notes))
+                   event.location, tuple(note.source.id for note in event.notes))
+
+    @property
+    def source_count(self) -> int:
+        return len(self.sources)
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,23 @@ class SourceInfo:
     events: tuple[Entry, ...] = ()
 
 
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the filter of a listing offers: its tags (each counted on the page), its
+    years (number and label) and the sources its entries cite (id and title, by title);
+    each empty where the page offers no such choice. total is the number of entries."""
+
+    total: int
+    tags: tuple[TagInfo, ...] = ()
+    years: tuple[tuple[int, str], ...] = ()
+    sources: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def inputs(self) -> frozenset[str]:
+        """Return the page inputs the choices add to those of the entries listed."""
+        return frozenset(f"source-title:{source_id}" for source_id, _ in self.sources)
+
+
 def group_by_year(entries: Iterable[Entry], *, split: bool = False,
                   part_of: str | None = None) -> tuple[YearGroup, ...]:
     """Return entries grouped by the year and month they start in, in timeline order.
@@ -182,26 +203,35 @@ def plan_pages(timeline: Timeline, plan: Plan | None = None) -> list[Page]:
     years, tags, overview = shared["years"], shared["tags"], shared["overview"]
     listed = tuple(entries[e.slug] for e in events)
     sources = plan.sources
+    choices = None if overview else filter_choices(listed, plan)
     pages = [Page("index.html", "index.html",
-                  {**shared, "events": listed, "sources_count": len(sources)},
+                  {**shared, "events": listed, "sources_count": len(sources),
+                   "choices": choices},
                   frozenset(nav | {"years", "years:counts", f"sources={len(sources)}"}
-                            | ({"events", "tags"} if not overview else set())))]
+                            | ({"events", "tags"} if not overview else set())
+                            | (choices.inputs if choices else set())))]
     for index, group in enumerate(years):
+        choices = None if group.split else filter_choices(
+            (e for m in group.months for e in m.events), plan, years=False)
         pages.append(Page(group.path, "year.html", {
-            **shared, "year": group,
+            **shared, "year": group, "choices": choices,
             "previous_year": years[index - 1] if index > 0 else None,
             "next_year": years[index + 1] if index + 1 < len(years) else None,
         }, frozenset(nav | {"years", f"year:{group.year}:months" if group.split
                             else f"year:{group.year}"}
-                     | ({f"month:{group.year}:0"} if group.split else set()))))
-        pages.extend(_month_pages(group, shared, nav))
+                     | ({f"month:{group.year}:0"} if group.split else set())
+                     | (choices.inputs if choices else set()))))
+        pages.extend(_month_pages(group, shared, nav, plan))
     pages.extend(_event_page(events, index, plan) for index in range(len(events)))
     pages.append(Page("tags/index.html", "tags.html", shared, frozenset(nav | {"tags"})))
     for tag in tags:
         groups = _listing_groups(by_tag[tag.slug][1], tag.path)
-        context = {**shared, "tag": tag, "groups": groups, "part": None}
+        choices = None if overview else filter_choices(by_tag[tag.slug][1], plan, tags=False)
+        context = {**shared, "tag": tag, "groups": groups, "part": None, "choices": choices}
         whole = f"tag-years:{tag.slug}" if groups and groups[0].page else f"tag:{tag.slug}"
-        pages.append(Page(tag.path, "tag.html", context, frozenset(nav | {whole})))
+        pages.append(Page(tag.path, "tag.html", context, frozenset(
+            nav | {whole} | (choices.inputs if choices else set()))))
+        context = {**context, "choices": None}  # a year's part is a compact listing
         pages.extend(Page(group.page, "tag.html", {**context, "groups": (group,), "part": group},
                           frozenset(nav | {f"tag-year:{group.year}:{tag.slug}"}))
                      for group in groups if group.page is not None)
@@ -209,11 +239,14 @@ def plan_pages(timeline: Timeline, plan: Plan | None = None) -> list[Page]:
     for source, cited in sources:
         path = source_path(source.id)
         info = SourceInfo(source, path, len(cited))
-        groups = _listing_groups(tuple(entries[e.slug] for e in cited), path)
-        context = {**shared, "info": info, "groups": groups, "part": None}
+        listing = tuple(entries[e.slug] for e in cited)
+        groups = _listing_groups(listing, path)
+        choices = None if overview else filter_choices(listing, plan, sources=False)
+        context = {**shared, "info": info, "groups": groups, "part": None, "choices": choices}
         whole = (f"source-years:{source.id}" if groups and groups[0].page
                  else f"source:{source.id}")
         pages.append(Page(path, "source.html", context, frozenset(nav | {whole})))
+        context = {**context, "choices": None}  # a year's part is a compact listing
         pages.extend(Page(group.page, "source.html",
                           {**context, "groups": (group,), "part": group},
                           frozenset(nav | {f"source-year:{group.year}:{source.id}"}))
@@ -239,6 +272,34 @@ class Plan:
     def sources(self) -> tuple[tuple[Source, tuple[Event, ...]], ...]:
         """Return sources_of(timeline), made when first asked (one event's page needs not)."""
         return sources_of(self.timeline)
+
+    @functools.cached_property
+    def source_titles(self) -> dict[str, str]:
+        """Return the title of every source by id."""
+        return {source.id: source.title for source, _ in self.sources}
+
+
+def filter_choices(entries: Iterable[Entry], plan: Plan, *, tags: bool = True,
+                   years: bool = True, sources: bool = True) -> FilterChoices | None:
+    """Return what the filter of a listing of entries offers: the tags, the years (if
+    more than one) and the sources found on it, each kind unless told not to; None when
+    it offers nothing."""
+    listed = tuple(entries)
+    tag_of: dict[str, TagInfo] = plan.shared["tag_of"]
+    counts = collections.Counter(slug for e in listed
+                                 for slug in {tag_of[name].slug for name in e.tags})
+    found_years = sorted({e.date.start.year for e in listed})
+    cited = {source_id for e in listed for source_id in e.sources}
+    titles = plan.source_titles
+    choices = FilterChoices(
+        len(listed),
+        tuple(TagInfo(t.name, t.slug, t.path, counts[t.slug])
+              for t in plan.shared["tags"] if counts[t.slug]) if tags else (),
+        tuple((year, year_label(year)) for year in found_years)
+        if years and len(found_years) > 1 else (),
+        tuple(sorted(((i, titles[i]) for i in cited), key=lambda it: (it[1].lower(), it[0])))
+        if sources else ())
+    return choices if choices.tags or choices.years or choices.sources else None
 
 
 def plan_of(timeline: Timeline) -> Plan:
@@ -288,15 +349,21 @@ def _listing_groups(entries: tuple[Entry, ...], path: str) -> tuple[YearGroup, .
     return group_by_year(entries, part_of=path if len(entries) > FULL_INDEX_LIMIT else None)
 
 
-def _month_pages(group: YearGroup, shared: dict[str, Any], nav: set[str]) -> list[Page]:
+def _month_pages(group: YearGroup, shared: dict[str, Any], nav: set[str],
+                 plan: Plan) -> list[Page]:
     """Return the month pages of a split year, each with its neighbours in the year."""
     months = [m for m in group.months if m.page is not None]
-    return [Page(month.page, "month.html", {
-        **shared, "year": group, "month": month,
-        "previous_month": months[n - 1] if n > 0 else None,
-        "next_month": months[n + 1] if n + 1 < len(months) else None,
-    }, frozenset(nav | {f"year:{group.year}:months", f"month:{group.year}:{month.month}"}))
-        for n, month in enumerate(months) if month.page is not None]
+    pages = []
+    for n, month in enumerate(months):
+        assert month.page is not None
+        choices = filter_choices(month.events, plan, years=False)
+        pages.append(Page(month.page, "month.html", {
+            **shared, "year": group, "month": month, "choices": choices,
+            "previous_month": months[n - 1] if n > 0 else None,
+            "next_month": months[n + 1] if n + 1 < len(months) else None,
+        }, frozenset(nav | {f"year:{group.year}:months", f"month:{group.year}:{month.month}"}
+                     | (choices.inputs if choices else set()))))
+    return pages
 
 
 def _source_list_pages(sources: tuple[tuple[Source, tuple[Event, ...]], ...],
@@ -329,8 +396,9 @@ def input_digests(timeline: Timeline, events: Mapping[str, str],
     of one; m is 0 for those without a month), `year:<y>:months` (a split year's months,
     their counts and pages), `tag:<slug>` and `tag-year:<y>:<slug>`, `source:<id>` and
     `source-year:<y>:<id>` (the entries of one, or of one year of it, and the tag's name
-    or the source), `tag-years:<slug>` and `source-years:<id>` (the number of each year's
-    events, for a page cut into years), `tags` (each tag's name, slug and count),
+    or the source), `source-title:<id>` (a source's title, as a filter offers it),
+    `tag-years:<slug>` and `source-years:<id>` (the number of each year's events, for a
+    page cut into years), `tags` (each tag's name, slug and count),
     `tags:names` (each tag's name and slug), `sources:<n>` (page n of the source list),
     `years` (each year and its page),
     `years:counts` (the number of events of each year), and `name=value` (the value).
@@ -409,6 +477,8 @@ def input_digests(timeline: Timeline, events: Mapping[str, str],
                 return None
             cited = [entries[e.slug] for e in found[1]]
             return (repr(found[0]), len(cited), in_year(cited, year) if year else of(cited))
+        if kind == "source-title":
+            return plan.source_titles.get(name) or os.urandom(16).hex()  # unknown: never reused
         if kind == "years" and name == "counts":
             return [(g.year, g.count) for g in years()]
         if kind == "years":
