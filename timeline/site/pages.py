@@ -14,7 +14,8 @@ from typing import Any
 import jinja2
 
 from timeline.dates.model import MONTH_NAMES, EventDate, year_label
-from timeline.model import Event, Source, Timeline
+from timeline.model import Era, Event, Source, Timeline
+from timeline.site.overview import Overview, draw
 from timeline.site.urls import (
     absolute_url,
     event_path,
@@ -62,12 +63,14 @@ class Entry:
     tags: tuple[str, ...]
     location: str | None
     source_count: int
+    eras: tuple[str, ...] = ()  # labels of the eras the event overlaps, in their order
 
     @classmethod
-    def of(cls, event: Event) -> Entry:
-        """Return the entry of an event."""
+    def of(cls, event: Event, eras: Iterable[Era] = ()) -> Entry:
+        """Return the entry of an event, with the eras it falls in (touching counts)."""
         return cls(event.slug, event.title, event.date, event.summary, event.tags,
-                   event.location, len(event.notes))
+                   event.location, len(event.notes),
+                   tuple(era.label for era in eras if era.covers(event.date)))
 
 
 @dataclass(frozen=True)
@@ -183,8 +186,10 @@ def plan_pages(timeline: Timeline, plan: Plan | None = None) -> list[Page]:
     listed = tuple(entries[e.slug] for e in events)
     sources = plan.sources
     pages = [Page("index.html", "index.html",
-                  {**shared, "events": listed, "sources_count": len(sources)},
-                  frozenset(nav | {"years", "years:counts", f"sources={len(sources)}"}
+                  {**shared, "events": listed, "sources_count": len(sources),
+                   "chart": plan.chart},
+                  frozenset(nav | {"years", "years:counts", f"sources={len(sources)}", "eras",
+                                   "chart"}
                             | ({"events", "tags"} if not overview else set())))]
     for index, group in enumerate(years):
         pages.append(Page(group.path, "year.html", {
@@ -240,10 +245,16 @@ class Plan:
         """Return sources_of(timeline), made when first asked (one event's page needs not)."""
         return sources_of(self.timeline)
 
+    @functools.cached_property
+    def chart(self) -> Overview | None:
+        """Return the overview picture of the whole timeline (None without events)."""
+        listed = [self.entries[e.slug] for e in self.timeline.events]
+        return draw(listed, self.timeline.eras, self.shared["years"])
+
 
 def plan_of(timeline: Timeline) -> Plan:
     """Return the data every page gets and what it is made of."""
-    entries = {e.slug: Entry.of(e) for e in timeline.events}
+    entries = {e.slug: Entry.of(e, timeline.eras) for e in timeline.events}
     overview = len(timeline.events) > FULL_INDEX_LIMIT
     years = group_by_year((entries[e.slug] for e in timeline.events), split=overview)
     by_tag = entries_by_tag(timeline, entries)
@@ -333,7 +344,8 @@ def input_digests(timeline: Timeline, events: Mapping[str, str],
     events, for a page cut into years), `tags` (each tag's name, slug and count),
     `tags:names` (each tag's name and slug), `sources:<n>` (page n of the source list),
     `years` (each year and its page),
-    `years:counts` (the number of events of each year), and `name=value` (the value).
+    `years:counts` (the number of events of each year), `eras` (every era: label, dates,
+    colour), `chart` (the overview picture's geometry), and `name=value` (the value).
     """
     plan = plan if plan is not None else plan_of(timeline)
     entries = plan.entries
@@ -409,6 +421,10 @@ def input_digests(timeline: Timeline, events: Mapping[str, str],
                 return None
             cited = [entries[e.slug] for e in found[1]]
             return (repr(found[0]), len(cited), in_year(cited, year) if year else of(cited))
+        if kind == "eras":
+            return [(era.label, era.date, era.colour) for era in timeline.eras]
+        if kind == "chart":
+            return plan.chart
         if kind == "years" and name == "counts":
             return [(g.year, g.count) for g in years()]
         if kind == "years":
