@@ -67,7 +67,8 @@ def parse_era(entry: Any, doc: YamlDoc, index: int, path: str, *, zone: str = "U
         value = entry.get(key)
         if not isinstance(value, str) or not value.strip():
             raise ContentError(path, doc.line(index, key) if key in entry else line,
-                               f"era '{label}' needs a {key} date")
+                               f"era '{label}' needs {'a start' if key == 'start' else 'an end'} "
+                               "date")
         try:
             points[key] = parse_date(value, zone=zone, date_order=date_order)
         except DateError as error:
@@ -78,11 +79,17 @@ def parse_era(entry: Any, doc: YamlDoc, index: int, path: str, *, zone: str = "U
         raise ContentError(path, doc.line(index, "end"),
                            f"era '{label}': end {end.iso()} is before start {start.iso()}")
     colour = entry.get("colour")
-    if "colour" in entry and (not isinstance(colour, str) or not _COLOUR.match(colour.strip())):
-        shown = "nothing" if colour is None else f"'{colour}'"
+    if "colour" in entry and colour is None:
+        raise ContentError(path, doc.line(index, "colour"),
+                           f"colour of era '{label}' is empty: write it in quotes, "
+                           "colour: \"#a11d21\" (a bare # starts a YAML comment)")
+    if colour is not None and not isinstance(colour, str):
+        raise ContentError(path, doc.line(index, "colour"),
+                           f"colour of era '{label}' must be a hex colour in quotes, "
+                           "such as \"#a11d21\"")
+    if colour is not None and not _COLOUR.match(colour.strip()):
         raise ContentError(path, doc.line(index, "colour"),
                            f"colour of era '{label}' must be a hex colour such as '#a11d21' "
-                           f"or '#a12', in quotes (a bare # starts a YAML comment), "
-                           f"not {shown}")
+                           f"or '#a12', not '{colour}'")
     return Era(label, EventDate(start, end, offset), colour.strip().lower() if colour else None,
                path, line)
