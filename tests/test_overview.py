@@ -4,6 +4,7 @@ and the histogram a large timeline gets instead of marks."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from conftest import MakeProject, event
 
@@ -44,6 +45,15 @@ def test_one_week_has_day_ticks_dots_a_bar_and_qualified_marks_stacked() -> None
         rows=2)
 
 
+def test_ticks_fall_on_the_local_midnight_of_the_site() -> None:
+    days = [Entry(s, s, parse_event_date(d, zone="Europe/Moscow"), "", (), None, 0)
+            for s, d in (("a", "2023-01-04"), ("b", "2023-01-05"))]
+    result = picture(days)
+    assert result is not None  # midnight in Moscow is 21:00 UTC: the ends, and the middle
+    assert result.ticks == (Tick(2.0, "4 Jan 2023", "start"), Tick(50.0, "5 Jan"),
+                            Tick(98.0, "6 Jan", "end"))
+
+
 def test_a_single_day_is_shown_with_the_days_around_it() -> None:
     assert picture([entry("a", "2023-01-04")]) == Overview(
         height=47, axis_y=25, top=6,
@@ -59,7 +69,7 @@ def test_years_with_overlapping_eras_in_lanes_and_one_outside_the_axis_left_out(
                    eras) == Overview(
         height=91, axis_y=69, top=50,
         ticks=(Tick(2.0, "2000", "start"), Tick(19.47, "2002"), Tick(36.91, "2004"),
-               Tick(54.37, "2006"), Tick(71.81, "2008"), Tick(89.28, "2010")),
+               Tick(54.37, "2006"), Tick(71.81, "2008"), Tick(89.28, "2010", "end")),
         bands=(Band("X", "2003–2005", 28.19, 26.18, 0, 0),
                Band("Y", "2004–2012", 36.91, 61.09, 1, 22, "#abc")),  # cut at the axis' end
         marks=(Mark("a", "A", "2000", 6.37, 0.0, 0, 57),
@@ -105,7 +115,7 @@ def test_above_the_limit_a_histogram_of_months_links_to_where_they_are_listed() 
                entry("d", "2003")]
     assert picture(entries, limit=3) == Overview(
         height=100, axis_y=78, top=6,
-        ticks=(Tick(8.01, "Jul 2001"), Tick(26.12, "Jan 2002"), Tick(43.94, "Jul"),
+        ticks=(Tick(8.01, "Jul 2001", "start"), Tick(26.12, "Jan 2002"), Tick(43.94, "Jul"),
                Tick(62.06, "Jan 2003"), Tick(79.88, "Jul"), Tick(98.0, "Jan 2004", "end")),
         bands=(),
         bins=(Bin("May 2001", 1, 2.0, 3.05, 42, 36, "years/2001/index.html#month-2001-5"),
@@ -150,3 +160,15 @@ def test_a_large_timeline_gets_bars_linking_to_pages_that_exist(
         path, _, fragment = href.partition("#")
         page = (site / path).read_text(encoding="utf-8")
         assert f'id="{fragment}"' in page
+
+
+def test_a_year_page_draws_its_own_events_and_the_eras_that_reach_into_it(
+        example: Path) -> None:
+    build(example, example / "site")
+    page = (example / "site" / "years" / "2023" / "index.html").read_text(encoding="utf-8")
+    hrefs = re.findall(r'<a class="chart-mark[^"]*" href="#([^"]+)"', page)
+    ids = re.findall(r'<li class="entry[^"]*" id="([^"]+)"', page)
+    assert hrefs and sorted(hrefs) == sorted(ids)
+    bands = re.findall(r'<g class="chart-band" role="img" aria-label="([^"]+)"', page)
+    assert bands == ["Era: Makiivka strike and its aftermath, c. 26 December 2022 – "
+                     "5 January 2023"]  # the call-up ended with 2022

@@ -85,10 +85,11 @@ def test_marks_are_reached_by_tab_and_show_their_focus(
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [360, 1280])
-def test_the_index_with_its_overview_passes_axe_and_fits_the_width(
+@pytest.mark.parametrize("path", ["index.html", "years/2023/index.html"])
+def test_a_page_with_an_overview_passes_axe_and_fits_the_width(
         browser: Browser, site: tuple[str, Path], axe_script: Path, scheme: str,
-        width: int) -> None:
-    page = open_page(browser, site[0] + "index.html", color_scheme=scheme,
+        width: int, path: str) -> None:
+    page = open_page(browser, site[0] + path, color_scheme=scheme,
                      viewport={"width": width, "height": 800})
     try:
         assert page.evaluate("document.documentElement.scrollWidth") == width

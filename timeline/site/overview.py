@@ -127,9 +127,10 @@ def draw(entries: Sequence[Entry], eras: Sequence[Era], years: Sequence[YearGrou
                   for era, (x, width, lane) in zip(eras, lanes, strict=True) if lane >= 0)
     lane_count = max((b.lane + 1 for b in bands), default=0)
     top = lane_count * LANE + 6
-    ticks = _ticks(first, last, axis)
+    shift = entries[0].date.tz_offset * 60  # ticks and bins at the site's local midnight
+    ticks = _ticks(first + shift, last + shift, axis, shift)
     if len(entries) > limit:
-        bins = _bins(years, axis, top, monthly=last - first <= 3 * 366 * DAY)
+        bins = _bins(years, axis, top, shift, monthly=last - first <= 3 * 366 * DAY)
         axis_y = top + HISTOGRAM
         return Overview(axis_y + AXIS_TEXT, axis_y, top, ticks, bands, bins=bins,
                         lanes=lane_count)
@@ -190,7 +191,7 @@ def _lanes(spans: Iterable[tuple[float, float]]) -> list[tuple[float, float, int
     return placed
 
 
-def _bins(years: Sequence[YearGroup], axis: _Axis, top: int, *, monthly: bool
+def _bins(years: Sequence[YearGroup], axis: _Axis, top: int, shift: int, *, monthly: bool
           ) -> tuple[Bin, ...]:
     """Return a histogram bin per year (or month) with events, linking to its listing."""
     found: list[tuple[str, int, int, int, str]] = []  # label, count, start, end, link
@@ -209,9 +210,9 @@ def _bins(years: Sequence[YearGroup], axis: _Axis, top: int, *, monthly: bool
     most = max(count for _, count, _, _, _ in found)
     bins = []
     for label, count, start, end, link in found:
-        x = axis.x(start)
+        x = axis.x(start - shift)
         height = max(round(HISTOGRAM * count / most), 2)
-        bins.append(Bin(label, count, x, max(round(axis.x(end) - x, 2), MIN_BAR),
+        bins.append(Bin(label, count, x, max(round(axis.x(end - shift) - x, 2), MIN_BAR),
                         top + HISTOGRAM - height, height, link))
     return tuple(bins)
 
@@ -221,22 +222,23 @@ def _year_start(year: int) -> int:
     return days_from_civil(year, 1, 1) * DAY
 
 
-def _ticks(first: int, last: int, axis: _Axis) -> tuple[Tick, ...]:
-    """Return at most MAX_TICKS ticks at round dates: days, weeks, months or years."""
+def _ticks(first: int, last: int, axis: _Axis, shift: int) -> tuple[Tick, ...]:
+    """Return at most MAX_TICKS ticks at round dates: days, weeks, months or years;
+    first and last are local (UTC + shift seconds), as the ticks' dates are."""
     span_days = (last - first) / DAY
     for step in _STEPS_DAYS:
         if span_days / step <= MAX_TICKS:
             day = -(-first // DAY)
             return _place([(t * DAY, _day_label(t, t == day)) for t in
-                           range(day, last // DAY + 1, step)], axis)
+                           range(day, last // DAY + 1, step)], axis, shift)
     for step in _STEPS_MONTHS:
         if span_days / 30.44 / step <= MAX_TICKS:
-            return _place(_months(first, last, step), axis)
+            return _place(_months(first, last, step), axis, shift)
     span_years = span_days / 365.2425
     step = 1
     while span_years / step > MAX_TICKS:
         step = _next_step(step)
-    return _place(_years(first, last, step), axis)
+    return _place(_years(first, last, step), axis, shift)
 
 
 def _next_step(step: int) -> int:
@@ -289,11 +291,12 @@ def _year_text(year: int) -> str:
     return year_label(year)
 
 
-def _place(found: list[tuple[int, str]], axis: _Axis) -> tuple[Tick, ...]:
-    """Return ticks at their x, the labels near the ends hung inwards."""
+def _place(found: list[tuple[int, str]], axis: _Axis, shift: int) -> tuple[Tick, ...]:
+    """Return ticks at their x (found holds local instants), the labels near the ends hung
+    inwards, so that they stay inside a narrow picture."""
     ticks = []
     for instant, label in found:
-        x = axis.x(instant)
-        anchor = "start" if x < 8 else "end" if x > 92 else "middle"
+        x = axis.x(instant - shift)
+        anchor = "start" if x < 15 else "end" if x > 85 else "middle"
         ticks.append(Tick(x, label, anchor))
     return tuple(ticks)

@@ -196,8 +196,9 @@ def plan_pages(timeline: Timeline, plan: Plan | None = None) -> list[Page]:
             **shared, "year": group,
             "previous_year": years[index - 1] if index > 0 else None,
             "next_year": years[index + 1] if index + 1 < len(years) else None,
-        }, frozenset(nav | {"years", f"year:{group.year}:months" if group.split
-                            else f"year:{group.year}"}
+            "chart": plan.year_charts[group.year],
+        }, frozenset(nav | {"years", f"chart:{group.year}",
+                            f"year:{group.year}:months" if group.split else f"year:{group.year}"}
                      | ({f"month:{group.year}:0"} if group.split else set()))))
         pages.extend(_month_pages(group, shared, nav))
     pages.extend(_event_page(events, index, plan) for index in range(len(events)))
@@ -250,6 +251,13 @@ class Plan:
         """Return the overview picture of the whole timeline (None without events)."""
         listed = [self.entries[e.slug] for e in self.timeline.events]
         return draw(listed, self.timeline.eras, self.shared["years"])
+
+    @functools.cached_property
+    def year_charts(self) -> dict[int, Overview | None]:
+        """Return the overview picture of each year's page, by year."""
+        return {group.year: draw([e for m in group.months for e in m.events],
+                                 self.timeline.eras, (group,))
+                for group in self.shared["years"]}
 
 
 def plan_of(timeline: Timeline) -> Plan:
@@ -345,7 +353,8 @@ def input_digests(timeline: Timeline, events: Mapping[str, str],
     `tags:names` (each tag's name and slug), `sources:<n>` (page n of the source list),
     `years` (each year and its page),
     `years:counts` (the number of events of each year), `eras` (every era: label, dates,
-    colour), `chart` (the overview picture's geometry), and `name=value` (the value).
+    colour), `chart` and `chart:<y>` (the geometry of the
+    overview picture of the index, and of a year's page), and `name=value` (the value).
     """
     plan = plan if plan is not None else plan_of(timeline)
     entries = plan.entries
@@ -423,6 +432,8 @@ def input_digests(timeline: Timeline, events: Mapping[str, str],
             return (repr(found[0]), len(cited), in_year(cited, year) if year else of(cited))
         if kind == "eras":
             return [(era.label, era.date, era.colour) for era in timeline.eras]
+        if kind == "chart" and name:
+            return plan.year_charts.get(int(name))
         if kind == "chart":
             return plan.chart
         if kind == "years" and name == "counts":
