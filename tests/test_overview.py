@@ -124,6 +124,15 @@ def test_above_the_limit_a_histogram_of_months_links_to_where_they_are_listed() 
               Bin("2003", 1, 62.06, 35.94, 42, 36, "years/2003/index.html#month-2003-0")))
 
 
+def test_marks_that_would_need_more_than_twelve_rows_are_counted_instead() -> None:
+    twelve = picture([entry(f"e{n:02d}", "2023-01-04") for n in range(12)])
+    assert twelve is not None and (twelve.rows, len(twelve.marks), twelve.bins) == (12, 12, ())
+    thirteen = picture([entry(f"e{n:02d}", "2023-01-04") for n in range(13)])
+    assert thirteen is not None and thirteen.marks == ()
+    assert thirteen.bins == (Bin("January 2023", 13, 2.0, 96.0, 6, 72,
+                                 "years/2023/index.html#month-2023-1"),)
+
+
 def test_above_the_limit_over_a_long_span_a_histogram_of_years() -> None:
     entries = [entry("a", "2001-05"), entry("b", "2012-01-03"), entry("c", "2012-01-09"),
                entry("d", "2013")]

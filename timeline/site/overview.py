@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from timeline.site.pages import Entry, YearGroup
 
 MARK_LIMIT = 150  # more events than this are drawn as a histogram of years or months
+MAX_ROWS = 12  # and so are marks that would need more rows than this
 MARGIN = 2.0  # percent of the width left free at each end of the axis
 MAX_TICKS = 7
 GAP = 2.5  # percent: marks closer than this go on separate rows
@@ -111,8 +112,9 @@ def draw(entries: Sequence[Entry], eras: Sequence[Era], years: Sequence[YearGrou
          limit: int = MARK_LIMIT) -> Overview | None:
     """Return the overview of entries (in timeline order) and eras; None without entries.
 
-    Up to limit entries are each a mark; more are counted by year (by month for a
-    span of three years or less), each bin linking to the page that lists them.
+    Up to limit entries are each a mark; more (or marks so crowded that they need more
+    than MAX_ROWS rows) are counted by year (by month for a span of three years or
+    less), each bin linking to the page that lists them.
     """
     if not entries:
         return None
@@ -129,12 +131,12 @@ def draw(entries: Sequence[Entry], eras: Sequence[Era], years: Sequence[YearGrou
     top = lane_count * LANE + 6
     shift = entries[0].date.tz_offset * 60  # ticks and bins at the site's local midnight
     ticks = _ticks(first + shift, last + shift, axis, shift)
-    if len(entries) > limit:
+    marks = _marks(entries, spans, axis, top) if len(entries) <= limit else ()
+    if not marks or max(m.row for m in marks) >= MAX_ROWS:
         bins = _bins(years, axis, top, shift, monthly=last - first <= 3 * 366 * DAY)
         axis_y = top + HISTOGRAM
         return Overview(axis_y + AXIS_TEXT, axis_y, top, ticks, bands, bins=bins,
                         lanes=lane_count)
-    marks = _marks(entries, spans, axis, top)
     rows = max(m.row for m in marks) + 1
     axis_y = top + rows * ROW + 4
     return Overview(axis_y + AXIS_TEXT, axis_y, top, ticks, bands, marks=marks, rows=rows,
