@@ -21,6 +21,7 @@ from timeline.build import BuildResult, build
 from timeline.site.writer import MANIFEST
 
 SOURCES = "a:\n  title: Source A\nb:\n  title: Source B\n"
+ERAS = '- label: Quiet years\n  start: "2010"\n  end: "2011"\n'  # no event falls in it
 OLD = time.time() - 3600  # older than the cache's racy window
 
 
@@ -33,6 +34,7 @@ def make(root: Path) -> Path:
     content = root / "content"
     content.mkdir(parents=True)
     (content / "sources.yaml").write_text(SOURCES, encoding="utf-8")
+    (content / "eras.yaml").write_text(ERAS, encoding="utf-8")
     for index, (year, tags) in enumerate([(2001, "x"), (2001, "y"), (2002, "x"),
                                           (2002, "y"), (2003, "x"), (2003, "z")]):
         (content / f"e{index}.md").write_text(event(f"Event {index}", f"{year}-0{index + 1}-01",
@@ -93,6 +95,15 @@ EDITS: dict[str, tuple[Callable[[Path], None], set[str]]] = {
          *(f"years/{year}/index.html" for year in (2001, 2002, 2003)),
          *(f"tags/{tag}/index.html" for tag in "xyz"),
          *(f"events/e{n}/index.html" for n in range(6))}),
+    # the index shows every era; an era's badge shows on the entries of e2 and e3
+    "era renamed": (lambda c: edit(c / "eras.yaml", "Quiet years", "Calm years"),
+                    {"index.html"}),
+    "era moved onto events": (
+        lambda c: edit(c / "eras.yaml", 'start: "2010"\n  end: "2011"',
+                       'start: "2002-03"\n  end: "2002-04"'),
+        {"index.html", "years/2002/index.html", "tags/x/index.html", "tags/y/index.html",
+         "sources/a/index.html", "sources/index.html", "events/e1/index.html",
+         "events/e2/index.html", "events/e3/index.html", "events/e4/index.html"}),
 }
 
 
@@ -110,7 +121,8 @@ def test_an_edit_renders_only_the_pages_that_depend_on_it(tmp_path: Path, name: 
     assert result.rendered, "the edit must render something"
     assert rendered(result) == expected
     # the events citing an edited source are read again (its title is in their pages)
-    assert result.parsed == {"source edited": 0, "title of a cited source edited": 6}.get(name, 1)
+    assert result.parsed == {"source edited": 0, "title of a cited source edited": 6}.get(
+        name, 0 if name.startswith("era") else 1)
     assert digest(project / "site") == clean(project, tmp_path)
 
 

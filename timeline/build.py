@@ -17,6 +17,7 @@ import jinja2.meta
 from timeline.cache import BuildRecord, Cache, digest, scan_inputs, unchanged
 from timeline.config import Config, read_config
 from timeline.content import gate
+from timeline.content.eras import ERAS
 from timeline.content.gate import CONTENT_DIR, EVENT_SUFFIX
 from timeline.content.load import NOTE_LABEL, load_timeline, require_project
 from timeline.content.sources import REGISTRY
@@ -226,7 +227,7 @@ def _load(project: Path, drafts: bool, base_url: str | None, *, store: Cache | N
                                     jobs=jobs, progress=progress)
     if base_url is not None:
         timeline = Timeline(timeline.config.with_base_url(base_url), timeline.events,
-                            timeline.sources)
+                            timeline.sources, timeline.eras)
     return timeline, report
 
 
@@ -465,7 +466,7 @@ def copied_files(project: Path, config: Config, report: Report) -> dict[str, Pat
         files.update(_tree(root, assets, ASSETS_DIR + "/", found, active=True))
     content = _tree(project, CONTENT_DIR, "", found, active=config.allow_active_files,
                     private=True, skip=lambda dest: dest.endswith(EVENT_SUFFIX) or
-                    dest == REGISTRY)
+                    dest in (REGISTRY, ERAS))
     files.update(content)
     files.update(_tree(project, STATIC_DIR, "", found, active=config.allow_active_files,
                        private=False))

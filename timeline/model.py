@@ -93,12 +93,38 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Era:
+    """A named period of content/eras.yaml, drawn as a band and shown on its entries."""
+
+    label: str
+    date: EventDate  # from start to end, both dates known
+    colour: str | None = None  # #rgb or #rrggbb, checked at load
+    path: str = ""
+    line: int = 0
+
+    def covers(self, date: EventDate) -> bool:
+        """Tell whether an event's date overlaps the era (touching a boundary counts)."""
+        first, after = instants(self.date)
+        start, end = instants(date)
+        return start < after and first < end
+
+
+def instants(date: EventDate) -> tuple[int, int]:
+    """Return the first instant of a date and the first after it, in UTC seconds; an end
+    that is open or unknown is taken as the end of the date that is known."""
+    offset = date.tz_offset
+    last = date.end if date.end is not None else date.start
+    return date.start.start_key(offset), last.end_key(offset)
+
+
+@dataclass(frozen=True)
 class Timeline:
     """Every event in order, the source registry, and views by year, tag and source."""
 
     config: Config
     events: tuple[Event, ...]
     sources: Mapping[str, Source] = field(default_factory=dict)
+    eras: tuple[Era, ...] = ()
 
     @cached_property
     def by_year(self) -> dict[int, tuple[Event, ...]]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from timeline.config import Config, read_config
+from timeline.content.eras import load_eras
 from timeline.content.event import parse_event
 from timeline.content.gate import (
     CONTENT_DIR,
@@ -73,6 +74,8 @@ def load_timeline(project: Path, *, drafts: bool = False, config: Config | None 
         return Timeline(config, ()), report
     registry = load_registry(project / CONTENT_DIR, CONTENT_DIR, report,
                              date_order=config.date_order)
+    eras = load_eras(project / CONTENT_DIR, CONTENT_DIR, report, zone=config.timezone,
+                     date_order=config.date_order)
     progress = progress if progress is not None else Progress(None)
     rels = find_event_files(project, report)
     progress.stage("reading", len(rels))
@@ -136,7 +139,7 @@ def load_timeline(project: Path, *, drafts: bool = False, config: Config | None 
     _check_unique_slugs(events, project, read, report)
     _check_unique_pages(registry, events, report)
     events.sort(key=Event.sort_key)
-    return Timeline(config, tuple(events), registry), report
+    return Timeline(config, tuple(events), registry, eras), report
 
 
 def parse_one(file: SourceFile, *, registry: Mapping[str, Source], config: Config,

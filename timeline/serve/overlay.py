@@ -137,4 +137,4 @@ def _replace(timeline: Timeline, event: Event) -> Timeline:
     in the order (load sorts by Event.sort_key)."""
     events = [e for e in timeline.events if e.slug != event.slug]
     events.insert(bisect.bisect_left(events, event.sort_key(), key=Event.sort_key), event)
-    return Timeline(timeline.config, tuple(events), timeline.sources)
+    return Timeline(timeline.config, tuple(events), timeline.sources, timeline.eras)

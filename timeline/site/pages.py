@@ -14,7 +14,8 @@ from typing import Any
 import jinja2
 
 from timeline.dates.model import MONTH_NAMES, EventDate, year_label
-from timeline.model import Event, Source, Timeline
+from timeline.model import Era, Event, Source, Timeline
+from timeline.site.overview import Overview, draw
 from timeline.site.urls import (
     absolute_url,
     event_path,
@@ -62,12 +63,14 @@ class Entry:
     tags: tuple[str, ...]
     location: str | None
     sources: tuple[str, ...]  # the ids of the sources it cites, in the order of its notes
+    eras: tuple[str, ...] = ()  # labels of the eras the event overlaps, in their order
 
     @classmethod
-    def of(cls, event: Event) -> Entry:
-        """Return the entry of an event."""
+    def of(cls, event: Event, eras: Iterable[Era] = ()) -> Entry:
+        """Return the entry of an event, with the eras it falls in (touching counts)."""
         return cls(event.slug, event.title, event.date, event.summary, event.tags,
-                   event.location, tuple(note.source.id for note in event.notes))
+                   event.location, tuple(note.source.id for note in event.notes),
+                   tuple(era.label for era in eras if era.covers(event.date)))
 
     @property
     def source_count(self) -> int:
@@ -206,8 +209,9 @@ def plan_pages(timeline: Timeline, plan: Plan | None = None) -> list[Page]:
     choices = None if overview else filter_choices(listed, plan)
     pages = [Page("index.html", "index.html",
                   {**shared, "events": listed, "sources_count": len(sources),
-                   "choices": choices},
-                  frozenset(nav | {"years", "years:counts", f"sources={len(sources)}"}
+                   "choices": choices, "chart": plan.chart},
+                  frozenset(nav | {"years", "years:counts", f"sources={len(sources)}", "eras",
+                                   "chart"}
                             | ({"events", "tags"} if not overview else set())
                             | (choices.inputs if choices else set())))]
     for index, group in enumerate(years):
@@ -217,8 +221,9 @@ def plan_pages(timeline: Timeline, plan: Plan | None = None) -> list[Page]:
             **shared, "year": group, "choices": choices,
             "previous_year": years[index - 1] if index > 0 else None,
             "next_year": years[index + 1] if index + 1 < len(years) else None,
-        }, frozenset(nav | {"years", f"year:{group.year}:months" if group.split
-                            else f"year:{group.year}"}
+            "chart": plan.year_charts[group.year],
+        }, frozenset(nav | {"years", f"chart:{group.year}",
+                            f"year:{group.year}:months" if group.split else f"year:{group.year}"}
                      | ({f"month:{group.year}:0"} if group.split else set())
                      | (choices.inputs if choices else set()))))
         pages.extend(_month_pages(group, shared, nav, plan))
@@ -274,6 +279,19 @@ class Plan:
         return sources_of(self.timeline)
 
     @functools.cached_property
+    def chart(self) -> Overview | None:
+        """Return the overview picture of the whole timeline (None without events)."""
+        listed = [self.entries[e.slug] for e in self.timeline.events]
+        return draw(listed, self.timeline.eras, self.shared["years"])
+
+    @functools.cached_property
+    def year_charts(self) -> dict[int, Overview | None]:
+        """Return the overview picture of each year's page, by year."""
+        return {group.year: draw([e for m in group.months for e in m.events],
+                                 self.timeline.eras, (group,))
+                for group in self.shared["years"]}
+
+    @functools.cached_property
     def source_titles(self) -> dict[str, str]:
         """Return the title of every source by id."""
         return {source.id: source.title for source, _ in self.sources}
@@ -304,7 +322,7 @@ def filter_choices(entries: Iterable[Entry], plan: Plan, *, tags: bool = True,
 
 def plan_of(timeline: Timeline) -> Plan:
     """Return the data every page gets and what it is made of."""
-    entries = {e.slug: Entry.of(e) for e in timeline.events}
+    entries = {e.slug: Entry.of(e, timeline.eras) for e in timeline.events}
     overview = len(timeline.events) > FULL_INDEX_LIMIT
     years = group_by_year((entries[e.slug] for e in timeline.events), split=overview)
     by_tag = entries_by_tag(timeline, entries)
@@ -401,7 +419,9 @@ def input_digests(timeline: Timeline, events: Mapping[str, str],
     page cut into years), `tags` (each tag's name, slug and count),
     `tags:names` (each tag's name and slug), `sources:<n>` (page n of the source list),
     `years` (each year and its page),
-    `years:counts` (the number of events of each year), and `name=value` (the value).
+    `years:counts` (the number of events of each year), `eras` (every era: label, dates,
+    colour), `chart` and `chart:<y>` (the geometry of the
+    overview picture of the index, and of a year's page), and `name=value` (the value).
     """
     plan = plan if plan is not None else plan_of(timeline)
     entries = plan.entries
@@ -479,6 +499,12 @@ def input_digests(timeline: Timeline, events: Mapping[str, str],
             return (repr(found[0]), len(cited), in_year(cited, year) if year else of(cited))
         if kind == "source-title":
             return plan.source_titles.get(name) or os.urandom(16).hex()  # unknown: never reused
+        if kind == "eras":
+            return [(era.label, era.date, era.colour) for era in timeline.eras]
+        if kind == "chart" and name:
+            return plan.year_charts.get(int(name))
+        if kind == "chart":
+            return plan.chart
         if kind == "years" and name == "counts":
             return [(g.year, g.count) for g in years()]
         if kind == "years":
