@@ -734,3 +734,28 @@ def test_hostile_text_runs_no_script_on_any_page(hostile_www: str, page: Page) -
            "search/docs-0.js"]
     assert page.evaluate(DOM_DANGERS, ["html", own]) == []
     assert dialogs == []
+
+
+# --- Phone first -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_on_a_phone_the_first_event_is_on_the_first_screen(
+        browser: Browser, index_url: str, example_events: list[EventData],
+        problems: Problems, scheme: str) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740},
+                                  color_scheme=scheme)  # type: ignore[arg-type]
+    context.set_default_timeout(TIMEOUT)
+    try:
+        page = problems.watch(context.new_page())
+        page.goto(index_url)
+        first = page.locator(".entry-title").first
+        expect(first).to_have_text(example_events[0]["title"])
+        box = first.bounding_box()
+        assert box is not None
+        line = float(first.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)"))
+        assert box["y"] >= 0 and box["y"] + line <= 740, f"first title at {box['y']}px"
+        overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+        assert overflow <= 0, f"the index scrolls sideways by {overflow}px"
+        assert problems.found() == {}
+    finally:
+        context.close()
