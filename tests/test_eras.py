@@ -95,7 +95,7 @@ def test_one_bad_era_does_not_hide_the_others(make_project: MakeProject) -> None
                         "month must be 1-12"]
 
 
-def test_eras_may_overlap_and_an_event_touching_one_is_in_it() -> None:
+def test_eras_may_overlap_and_an_event_wholly_in_one_or_overlapping_it_is_in_it() -> None:
     mobilisation = Era("M", parse_event_date("2022-09/2022-12"))
     strike = Era("S", parse_event_date("2022-12-26/2023-01-05"))
     assert strike.covers(parse_event_date("2023-01-05"))  # its last day
@@ -103,7 +103,12 @@ def test_eras_may_overlap_and_an_event_touching_one_is_in_it() -> None:
     assert mobilisation.covers(parse_event_date("2022-12-31"))
     assert mobilisation.covers(parse_event_date("2022-08-30/2022-09-01"))  # overlaps its start
     assert not mobilisation.covers(parse_event_date("2022-08"))
-    assert mobilisation.covers(parse_event_date("2022"))  # the year holds the era
+    # a point date is in an era only if all of it is: the year 2022 or December 2022
+    # may be before the strike week, September 2022 is within the mobilisation
+    assert not mobilisation.covers(parse_event_date("2022"))
+    assert not strike.covers(parse_event_date("2022-12"))
+    assert mobilisation.covers(parse_event_date("2022-09"))
+    assert strike.covers(parse_event_date("2022-12-26/2023-01-20"))  # an interval overlaps
     both = parse_event_date("2022-12-28")
     assert mobilisation.covers(both) and strike.covers(both)
 

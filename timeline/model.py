@@ -103,10 +103,14 @@ class Era:
     line: int = 0
 
     def covers(self, date: EventDate) -> bool:
-        """Tell whether an event's date overlaps the era (touching a boundary counts)."""
+        """Tell whether an event falls in the era: an interval when it overlaps it, a
+        point date when all of it lies inside (so "December 2022" is not placed in an era
+        of that month's last week); touching a boundary counts."""
         first, after = instants(self.date)
         start, end = instants(date)
-        return start < after and first < end
+        if date.is_interval:
+            return start < after and first < end
+        return first <= start and end <= after
 
 
 def instants(date: EventDate) -> tuple[int, int]:
