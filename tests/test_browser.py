@@ -759,3 +759,21 @@ def test_on_a_phone_the_first_event_is_on_the_first_screen(
         assert problems.found() == {}
     finally:
         context.close()
+
+
+def test_the_picture_of_time_fades_the_marks_the_filter_hides(
+        page: Page, index_url: str, example_events: list[EventData], problems: Problems) -> None:
+    page.goto(index_url + "?tag=casualties&year=2023")
+    wanted = {e["slug"] for e in example_events
+              if "casualties" in e["tags"] and year_of(e) == 2023}
+    assert wanted
+    lit = page.eval_on_selector_all(
+        ".chart-mark:not(.is-filtered-out)", "ms => ms.map(m => m.getAttribute('href'))")
+    faded = page.eval_on_selector_all(
+        ".chart-mark.is-filtered-out", "ms => ms.map(m => [m.getAttribute('tabindex'),"
+        " m.getAttribute('aria-hidden')])")
+    assert sorted(lit) == sorted(f"#event-{slug}" for slug in wanted)
+    assert faded == [["-1", "true"]] * (len(example_events) - len(wanted))
+    page.goto(index_url)
+    assert page.locator(".chart-mark.is-filtered-out").count() == 0
+    assert problems.found() == {}

@@ -19,6 +19,7 @@
     var clear = filter.querySelector("[data-filter-clear]");
     var entries = all(document, ".timeline .entry");
     var groups = all(document, ".timeline .month, .timeline .year");
+    var marks = all(document, ".chart-mark[href^='#event-']");  // the picture of time
     var status = filter.querySelector(".filter-status");
     var template = status ? status.getAttribute("data-template") || "" : "";
     var known = {};  // the values each key of this page's filter can take
@@ -59,6 +60,18 @@
       });
       groups.forEach(function (group) {
         group.hidden = !group.querySelector(".entry:not([hidden])");
+      });
+      marks.forEach(function (mark) {  // a mark of a hidden entry fades and leaves the tab order
+        var entry = document.getElementById(mark.getAttribute("href").slice(1));
+        var out = !!entry && entry.hidden;
+        mark.classList.toggle("is-filtered-out", out);
+        if (out) {
+          mark.setAttribute("tabindex", "-1");
+          mark.setAttribute("aria-hidden", "true");
+        } else {
+          mark.removeAttribute("tabindex");
+          mark.removeAttribute("aria-hidden");
+        }
       });
       chips.forEach(function (chip) {
         var pressed = chip.getAttribute("data-filter-tag") === (state.tag || "");
