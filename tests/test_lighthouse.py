@@ -27,6 +27,10 @@ from timeline.build import build
 
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 MIN_SCORE = 0.95
+# Accessibility, best practices and SEO do not depend on timing: the theme passes all
+# their audits, and a lost point (a touch target of 20 px, 0.96) is a regression.
+MIN_SCORES = {"performance": MIN_SCORE, "accessibility": 1.0, "best-practices": 1.0,
+              "seo": 1.0}
 MAX_INDEX_BYTES = 100_000  # issue #9: the example's index transfers well under 100 KB
 PAGES = {
     "index": "index.html",
@@ -95,11 +99,11 @@ def failing_audits(report: Report, category: str) -> list[str]:
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_lighthouse_scores_at_least_95_in_every_category(
+def test_lighthouse_scores_95_in_performance_and_full_marks_elsewhere(
         reports: dict[str, Report], name: str) -> None:
     report = reports[name]
     low = {category: report["categories"][category]["score"] for category in CATEGORIES
-           if report["categories"][category]["score"] < MIN_SCORE}
+           if report["categories"][category]["score"] < MIN_SCORES[category]}
     details = [f"{category} {score}:\n  " + "\n  ".join(failing_audits(report, category))
                for category, score in low.items()]
     assert not low, f"{PAGES[name]}: " + "\n".join(details)
