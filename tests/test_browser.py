@@ -307,6 +307,7 @@ SOURCED = {  # four events over two years, citing two of three sources
           title: Zeta report
         alpha:
           title: Alpha article
+          url: https://example.org/alpha
         unused:
           title: Never cited
         """,
@@ -777,3 +778,22 @@ def test_the_picture_of_time_fades_the_marks_the_filter_hides(
     page.goto(index_url)
     assert page.locator(".chart-mark.is-filtered-out").count() == 0
     assert problems.found() == {}
+
+
+# --- Print -------------------------------------------------------------------------------
+
+def test_printed_pages_write_out_source_addresses_and_leave_out_controls(
+        page: Page, sourced: str) -> None:
+    page.emulate_media(media="print")
+    page.goto(sourced + "events/e3/index.html")
+    after = page.eval_on_selector(".note .source-title a",
+                                  "a => getComputedStyle(a, '::after').content")
+    assert after == '" <https://example.org/alpha>"'
+    assert page.locator(".note").count() == 2  # the whole source list
+    page.goto(sourced + "index.html")
+    shown = page.evaluate("""() => Object.fromEntries(
+        ['.site-nav', '.site-footer', '.search', '.filter', '.timeline-tools', '.chart',
+         '.timeline'].map((s) => [s, getComputedStyle(document.querySelector(s)).display]))""")
+    assert {name: display != "none" for name, display in shown.items()} == {
+        ".site-nav": False, ".site-footer": False, ".search": False, ".filter": False,
+        ".timeline-tools": False, ".chart": True, ".timeline": True}
