@@ -232,7 +232,7 @@ class Numbering:
     """Number sources by first citation; a repeated citation reuses its number.
 
     Each citation of a source gets an anchor (for its back-link) and its place: the
-    locators cited there, joined ("para. 12; para. 13"), or "" when none is given.
+    locators cited there, joined ("para. 12, para. 13"), or "" when none is given.
     """
 
     numbers: dict[str, int] = field(default_factory=dict)
