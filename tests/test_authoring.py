@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shlex
 import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -60,7 +64,8 @@ def test_init_writes_a_project_that_builds_and_passes_check_strict(tmp_path: Pat
 
 
 def test_init_without_a_folder_writes_into_the_current_one(tmp_path: Path) -> None:
-    result = subprocess.run(["timeline", "init"], cwd=tmp_path, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "timeline", "init"], cwd=tmp_path,
+                            capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert files_under(tmp_path) == STARTER_NAMES
 
@@ -269,3 +274,24 @@ def test_file_name(date: str, title: str, name: str) -> None:
 def test_front_matter_quotes_text() -> None:
     assert front_matter([("title", "a: b"), ("date", "2023"), ("tags", ["x y", "z"])]) == (
         '---\ntitle: "a: b"\ndate: "2023"\ntags: [x y, z]\n---\n')
+
+
+def test_the_format_docs_example_is_what_new_writes(project: Path) -> None:
+    text = (REPO / "docs" / "format.md").read_text(encoding="utf-8")
+    command, printed = re.search(r"\$ (timeline new .*)\n(.*)\n", text).groups()  # type: ignore[union-attr]
+    shown = re.search(r"writes:\n\n```markdown\n(.*?)```", text, re.S)[1]  # type: ignore[index]
+    result = run(*shlex.split(command)[1:], "--project", project)
+    assert result.stdout == f"{project / printed}\n"
+    assert (project / printed).read_text(encoding="utf-8") == shown
+    assert run("check", "--strict", project).returncode == 0
+
+
+def test_the_readme_start_works(tmp_path: Path) -> None:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    start = re.search(r"```sh\n(timeline init .*?)```", text, re.S)[1]  # type: ignore[index]
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    result = subprocess.run(["sh", "-ec", start], cwd=tmp_path, capture_output=True, text=True,
+                            env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "0 errors, 0 warnings"
+    assert (tmp_path / "my-timeline" / "content" / "2023-01-01-strike-on-the-depot.md").is_file()
