@@ -35,7 +35,7 @@ _TITLE_SLUG_BYTES = MAX_NAME_BYTES - 40  # room for the date in the event's slug
 def starter_files() -> Iterator[tuple[str, Path]]:
     """Yield (path in the new project, file in the package) for every starter file."""
     for path in sorted(STARTER.rglob("*")):
-        if path.is_file() and path.name != "__pycache__":
+        if path.is_file() and "__pycache__" not in path.parts:
             name = path.relative_to(STARTER).as_posix()
             yield (f".{name}" if name.split("/", 1)[0] in _DOTTED else name), path
 
