@@ -28,6 +28,9 @@ def test_wheel_contains_package_and_theme(wheel: Path) -> None:
     assert "timeline/cli.py" in names
     for template in ("base.html", "index.html", "event.html", "404.html", "assets/style.css"):
         assert f"timeline/_theme/{template}" in names
+    for starter in ("timeline.toml", "gitignore", "requirements.txt", "content/sources.yaml",
+                    "github/workflows/pages.yml"):
+        assert f"timeline/starter/{starter}" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "timeline = timeline.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
@@ -55,3 +58,9 @@ def test_installed_wheel_builds_the_example_outside_the_repo(wheel: Path,
     assert result.returncode == 0, result.stderr
     assert (project / "site" / "index.html").is_file()
     assert (project / "site" / "assets" / "style.css").is_file()
+    started = tmp_path / "started"
+    for command in (["init", started], ["build", started], ["check", "--strict", started]):
+        result = subprocess.run([env_dir / "bin" / "timeline", *command], cwd=tmp_path,
+                                capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+    assert (started / ".github" / "workflows" / "pages.yml").is_file()

@@ -31,6 +31,29 @@ def _add_jobs(command: argparse.ArgumentParser) -> None:
                               f"(default: the CPUs this process may use, {default_jobs()})")
 
 
+def _add_authoring(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `init` and `new`: start a project, write an event file."""
+    init = commands.add_parser(
+        "init", help="start a new project", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Write a new project: timeline.toml, content/ with a source and two sample "
+                    "events, .gitignore, requirements.txt and a GitHub Pages workflow.",
+        epilog="example:\n  timeline init my-timeline && timeline build my-timeline")
+    init.add_argument("project", nargs="?", default=".", type=Path,
+                      help="folder to write it into, made if missing (default: .)")
+    new = commands.add_parser(
+        "new", help="write a new event file", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Write content/<date>-<slug>.md with its front matter filled in.",
+        epilog='example:\n  timeline new "Strike on the depot" --date 2023-01-01 '
+               "--tags strike,military --source article")
+    new.add_argument("title", help="the event's title")
+    new.add_argument("--date", help="its date, in any form build reads; a BC date with '=': "
+                                    "--date=-0043-03-15 (default: today in the project's "
+                                    "time zone)")
+    new.add_argument("--tags", default="", help="tags, separated by commas")
+    new.add_argument("--source", metavar="ID", help="a source id from content/sources.yaml")
+    new.add_argument("--project", default=".", type=Path, help="project folder (default: .)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="timeline", description="Build static, source-cited timeline websites.")
@@ -69,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--drafts", action="store_true", help="include events with draft: true")
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
     _add_jobs(serve)
+    _add_authoring(commands)
     return parser
 
 
@@ -81,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    jobs = args.jobs if args.jobs is not None else default_jobs()
+    jobs = getattr(args, "jobs", None) or default_jobs()
     progress = Progress(sys.stderr)
     try:
         if args.command == "build":
@@ -114,6 +138,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             serve(args.project, host=args.host, port=args.port, drafts=args.drafts,
                   open_browser=args.open, allowed_hosts=args.allow_host, jobs=jobs)
+        elif args.command == "init":
+            from timeline.authoring import init_project
+
+            init_project(args.project)
+            print(f"wrote a new timeline in {args.project}: build it with "
+                  f"'timeline build {args.project}'")
+        elif args.command == "new":
+            from timeline.authoring import new_event
+
+            print(new_event(args.project, args.title, date=args.date,
+                            tags=args.tags.split(","), source=args.source))
         return 0
     except TimelineError as error:
         print(error.format(), file=sys.stderr)
