@@ -390,15 +390,16 @@ class _Dangers(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         src = values.get("src") or ""
-        if tag == "script" and not (src and src.endswith(self.theme_scripts)):
+        data_block = values.get("type") == "application/ld+json"  # never run
+        if tag == "script" and not data_block and not (src and src.endswith(self.theme_scripts)):
             self.found.append(f"<script src={src!r}>")
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(f"{tag} {name}={value!r}")
             squeezed = "".join((value or "").split()).lower()
             is_url = name in URL_ATTRIBUTES or (
-                name == "content" and values.get("property", "").startswith(("og:url",
-                                                                            "og:image")))
+                name == "content" and values.get("property") in ("og:url",
+                                                                  "og:image"))
             if is_url and "javascript:" in squeezed:
                 self.found.append(f"{tag} {name}={value!r}")
 
