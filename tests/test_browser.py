@@ -679,7 +679,9 @@ window.done = fetch("site/timeline.json").then((r) => r.json()).then((data) => {
 DOM_DANGERS = """([root, own]) => {
   const found = [];
   for (const el of document.querySelectorAll(root + ", " + root + " *")) {
-    if (el.tagName === "SCRIPT" && !own.some((name) => (el.src || "").endsWith(name)))
+    const data = el.tagName === "SCRIPT" && el.type === "application/ld+json";  // never run
+    if (data) try { JSON.parse(el.textContent); } catch (e) { found.push("bad JSON-LD"); }
+    if (el.tagName === "SCRIPT" && !data && !own.some((name) => (el.src || "").endsWith(name)))
       found.push("script " + el.outerHTML.slice(0, 80));
     for (const attr of el.attributes) {
       const value = attr.value.replace(/[\\s\\u0000-\\u001f]/g, "").toLowerCase();

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import os
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import feedparser
+import icalendar
 import pytest
 from conftest import MakeProject, event, write_files
 from test_validation import png
@@ -20,7 +22,7 @@ from timeline.config import Config
 from timeline.dates.parse import parse_event_date
 from timeline.model import Event, Timeline
 from timeline.site import exports
-from timeline.site.exports import atom_feed, sitemap
+from timeline.site.exports import atom_feed, calendar_ics, sitemap
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -232,6 +234,141 @@ def test_times_at_the_ends_of_years_1_to_9999_build_in_any_zone(
     ET.parse(tmp_path / "site" / "feed.xml")
 
 
+# --- calendar.ics ------------------------------------------------------------------------
+
+def _calendar(path: Path) -> icalendar.Calendar:
+    raw = path.read_bytes()
+    assert raw.endswith(b"END:VCALENDAR\r\n") and b"\n" not in raw.replace(b"\r\n", b"")
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))  # folded at 75 octets
+    return icalendar.Calendar.from_ical(raw)
+
+
+def _vevents(calendar: icalendar.Calendar) -> dict[str, icalendar.Event]:
+    return {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+
+
+@pytest.fixture
+def calendar_site(make_project: MakeProject, tmp_path: Path) -> Path:
+    project = make_project({
+        "timeline.toml": 'title = "T, \\\\ ; me"\nbase_url = "https://Example.org/sub"\n'
+                         'timezone = "Europe/Moscow"\n',
+        "content/caesar.md": event("Caesar", '"-0043-03-15"'),
+        "content/day.md": event("Day", '"2023-01-04"', summary='"Short, sweet; done."'),
+        "content/days.md": event("Days", '"2022-12-26~/2023-01-01~"'),
+        "content/time.md": event("Time", '"2023-01-01T00:01+03:00"', updated='"2023-02-01"'),
+        "content/times.md": event("Times", '"2023-01-01T10:00+02:00/2023-01-01T12:30+02:00"'),
+        "content/month.md": event("Month", '"2023-02"'),
+        "content/year.md": event("Year", '"2023"'),
+        "content/open.md": event("Open", '"2023-01-05/.."'),
+    })
+    output = tmp_path / "site"
+    build(project, output, environ={})
+    return output
+
+
+def test_calendar_has_the_required_properties_and_one_vevent_per_placeable_event(
+        calendar_site: Path) -> None:
+    calendar = _calendar(calendar_site / "calendar.ics")
+    assert str(calendar["version"]) == "2.0"
+    assert str(calendar["prodid"]) == "-//timeline//calendar.ics//EN"
+    # a parser reads X- properties raw: the name is written as escaped TEXT
+    assert str(calendar["x-wr-calname"]) == "T\\, \\\\ \\; me"
+    events = _vevents(calendar)
+    # BC, month, year and open-ended dates are left out
+    assert list(events) == [f"{slug}@example.org" for slug in ("days", "time", "times", "day")]
+    for item in events.values():
+        assert {"UID", "DTSTAMP", "DTSTART", "SUMMARY"} <= set(item)
+
+
+def test_calendar_days_are_dates_with_an_exclusive_end_and_times_are_utc(
+        calendar_site: Path) -> None:
+    events = _vevents(_calendar(calendar_site / "calendar.ics"))
+    day = events["day@example.org"]
+    assert day.decoded("dtstart") == dt.date(2023, 1, 4) and "DTEND" not in day
+    assert day["dtstart"].params["VALUE"] == "DATE"
+    days = events["days@example.org"]
+    assert (days.decoded("dtstart"), days.decoded("dtend")) == (dt.date(2022, 12, 26),
+                                                                dt.date(2023, 1, 2))
+    time = events["time@example.org"]
+    assert time.decoded("dtstart") == dt.datetime(2022, 12, 31, 21, 1, tzinfo=dt.UTC)
+    assert "DTSTART:20221231T210100Z" in (calendar_site / "calendar.ics").read_text()
+    times = events["times@example.org"]
+    assert (times.decoded("dtstart"), times.decoded("dtend")) == (
+        dt.datetime(2023, 1, 1, 8, tzinfo=dt.UTC), dt.datetime(2023, 1, 1, 10, 30, tzinfo=dt.UTC))
+
+
+def test_calendar_text_urls_and_stamps(calendar_site: Path) -> None:
+    events = _vevents(_calendar(calendar_site / "calendar.ics"))
+    day = events["day@example.org"]
+    assert str(day["summary"]) == "Day"
+    assert str(day["description"]) == (
+        "Short, sweet; done.\n\nSources:\n1. Example article https://example.org/article")
+    assert str(day["url"]) == "https://example.org/sub/events/day/index.html"
+    assert day.decoded("dtstamp") == dt.datetime(2023, 1, 3, 21, tzinfo=dt.UTC)  # its start
+    assert events["time@example.org"].decoded("dtstamp") == dt.datetime(  # updated, in Moscow
+        2023, 1, 31, 21, tzinfo=dt.UTC)
+    assert str(events["days@example.org"]["description"]).startswith(
+        "c. 26 December 2022 – c. 1 January 2023: ")
+
+
+def test_calendar_uids_without_base_url_and_stamps_from_source_date_epoch(
+        make_project: MakeProject, tmp_path: Path) -> None:
+    project = make_project({"content/e.md": event()})
+    build(project, tmp_path / "out", environ={"SOURCE_DATE_EPOCH": "1700000000"})
+    (item,) = _vevents(_calendar(tmp_path / "out" / "calendar.ics")).values()
+    assert str(item["uid"]) == "e@timeline"
+    assert "URL" not in item
+    assert item.decoded("dtstamp") == dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.UTC)
+
+
+def test_calendar_uids_are_stable_across_builds_and_edits_of_other_events(
+        make_project: MakeProject, tmp_path: Path) -> None:
+    project = make_project({"content/a.md": event("A"), "content/b.md": event("B")})
+    build(project, environ={})
+    first = (project / "site" / "calendar.ics").read_bytes()
+    build(project, environ={})
+    assert (project / "site" / "calendar.ics").read_bytes() == first
+    (project / "content" / "b.md").write_text(event("Bee", '"2023-01-05"'), encoding="utf-8")
+    build(project, environ={})
+    events = _vevents(_calendar(project / "site" / "calendar.ics"))
+    assert list(events) == ["a@timeline", "b@timeline"]
+    assert events["a@timeline"].to_ical() in first
+
+
+def test_a_calendar_with_no_placeable_event_still_parses(make_project: MakeProject,
+                                                         tmp_path: Path) -> None:
+    project = make_project({"content/e.md": event(date='"2023"')})
+    build(project, tmp_path / "out", environ={})
+    assert _calendar(tmp_path / "out" / "calendar.ics").walk("VEVENT") == []
+
+
+def test_hostile_text_cannot_break_the_calendar_or_add_properties(hostile_site: Path) -> None:
+    calendar = _calendar(hostile_site / "calendar.ics")
+    (item,) = calendar.walk("VEVENT")
+    assert str(item["summary"]) == HOSTILE
+    assert str(calendar["x-wr-calname"]) == HOSTILE  # no character to escape
+    assert str(item["location"]) == HOSTILE
+    assert sorted(item) == ["DESCRIPTION", "DTSTAMP", "DTSTART", "LOCATION", "SUMMARY", "UID",
+                            "URL"]
+
+
+def test_control_characters_and_line_breaks_cannot_inject_calendar_properties() -> None:
+    hostile = ("".join(chr(c) for c in range(32)) + "\ud800\r\nEND:VEVENT\r\nBEGIN:VEVENT"
+               "\nUID:x\\,;" + "é" * 80)
+    config = Config(title=hostile, description=hostile)
+    item = Event(slug="e", title=hostile, date=parse_event_date("2023-01-04"),
+                 path="content/e.md", summary=hostile, location=hostile)
+    raw = calendar_ics(Timeline(config, (item,)))
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
+    raw.decode("utf-8")  # folding never splits a character
+    calendar = icalendar.Calendar.from_ical(raw)
+    (parsed,) = calendar.walk("VEVENT")
+    assert str(parsed["uid"]) == "e@timeline"
+    text = "\t\n\n\nEND:VEVENT\nBEGIN:VEVENT\nUID:x\\,;" + "é" * 80
+    assert str(parsed["summary"]) == text
+    assert str(parsed["description"]) == text
+
+
 # --- Hostile text in every field ---------------------------------------------------------
 
 PAYLOADS = ('<script>alert(1)</script>', '"><img src=x onerror=alert(1)>',
@@ -253,15 +390,16 @@ class _Dangers(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         src = values.get("src") or ""
-        if tag == "script" and not (src and src.endswith(self.theme_scripts)):
+        data_block = values.get("type") == "application/ld+json"  # never run
+        if tag == "script" and not data_block and not (src and src.endswith(self.theme_scripts)):
             self.found.append(f"<script src={src!r}>")
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(f"{tag} {name}={value!r}")
             squeezed = "".join((value or "").split()).lower()
             is_url = name in URL_ATTRIBUTES or (
-                name == "content" and values.get("property", "").startswith(("og:url",
-                                                                            "og:image")))
+                name == "content" and values.get("property") in ("og:url",
+                                                                  "og:image"))
             if is_url and "javascript:" in squeezed:
                 self.found.append(f"{tag} {name}={value!r}")
 

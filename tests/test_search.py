@@ -32,9 +32,9 @@ def test_body_text_leaves_out_citation_marks_and_keeps_blocks_apart() -> None:
 
 
 def test_a_script_file_holds_json_that_cannot_end_a_script_or_a_line() -> None:
-    assert script("docs-0", ["</script>\u2028é", {"b": 1, "a": "<!--"}]) == (
-        b'window.timelineSearch.add("docs-0", ["\\u003c/script>\\u2028\\u00e9",'
-        b'{"a":"\\u003c!--","b":1}]);\n')
+    assert script("docs-0", ["</script>\u2028é", {"b": 1, "a": "<!--", "c": "-->&amp;"}]) == (
+        b'window.timelineSearch.add("docs-0", ["\\u003c/script\\u003e\\u2028\\u00e9",'
+        b'{"a":"\\u003c!--","b":1,"c":"--\\u003e\\u0026amp;"}]);\n')
 
 
 def test_a_terms_shard_is_chosen_by_its_first_two_characters() -> None:
@@ -58,7 +58,7 @@ def test_the_build_writes_the_index_of_every_event_but_drafts(
         'window.timelineSearch.add("meta", {"docs":2,"size":20,"terms":1});\n'
     assert (search / "docs-0.js").read_text() == (
         'window.timelineSearch.add("docs-0", [\n'
-        '["Na\\u00efve \\u003cb>start\\u003c/b>","4 January 2023",'
+        '["Na\\u00efve \\u003cb\\u003estart\\u003c/b\\u003e","4 January 2023",'
         '"events/a/index.html","Body words."],\n'
         '["Second","1 February 2023","events/b/index.html","Naive end."]]);\n')
     # each term: for each event, the step from the last one doubled, +1 in the title

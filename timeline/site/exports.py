@@ -1,5 +1,5 @@
-"""Machine-readable exports: events.json, TimelineJS's timeline.json, the Atom feed, the
-sitemap, the search index.
+"""Machine-readable exports: events.json, TimelineJS's timeline.json, the Atom feed,
+calendar.ics, the sitemap, the search index.
 
 Each export is a header, one entry per event (per page for the sitemap) and a
 footer. An entry is serialised by a pure function of its event and a few
@@ -9,6 +9,7 @@ the entries of unchanged events from the cache and only join them.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import html
 import json
@@ -16,11 +17,14 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
+
+import icalendar
 
 from timeline.config import Config
-from timeline.dates.model import DatePoint, EventDate, days_in_month
+from timeline.dates.model import DatePoint, EventDate, Precision, days_in_month
 from timeline.dates.zones import Zone, resolve_zone
 from timeline.model import Event, Source, Timeline
 from timeline.site import search
@@ -31,6 +35,9 @@ SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SITEMAP_URLS = 50_000  # URLs a sitemap file may hold (sitemaps.org protocol)
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ENTRIES = "timeline-entries"  # where the entries go in a serialised XML header
+# What an iCalendar TEXT value may not hold (RFC 5545 3.3.11: no controls but tab; a
+# newline is written as \n), and lone surrogates, which UTF-8 cannot encode.
+_ICS_INVALID = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -136,6 +143,7 @@ def plan_exports(timeline: Timeline, paths: list[str], source_date_epoch: int | 
     gives it); without it, no entry has a key.
     """
     exports = [events_export(timeline, events), timelinejs_export(timeline, events),
+               calendar_export(timeline, source_date_epoch, events),
                *search_exports(timeline, events)]
     if timeline.config.base_url is not None:
         exports.append(atom_export(timeline, source_date_epoch, events))
@@ -411,6 +419,111 @@ def _atom_entry(event: Event, config: Config, updated: str) -> bytes:
     content = ET.SubElement(entry, "content", {"type": "html", "xml:base": _clean_xml(url)})
     content.text = _clean_xml(_standalone_html(event, config))
     return _xml_fragment(entry)
+
+
+def calendar_ics(timeline: Timeline, source_date_epoch: int | None = None) -> bytes:
+    """Return calendar.ics (iCalendar, RFC 5545): the events known to the day or finer."""
+    return calendar_export(timeline, source_date_epoch).assemble()
+
+
+def calendar_export(timeline: Timeline, source_date_epoch: int | None = None,
+                    events: Mapping[str, str] | None = None) -> Export:
+    """Return calendar.ics as an export: the calendar's properties, then one VEVENT per
+    event that a calendar can place (see _calendar_span), in timeline order.
+
+    A VEVENT's DTSTAMP is the event's `updated`, else SOURCE_DATE_EPOCH, else the
+    event's own start, so that a build does not depend on the clock.
+    """
+    config = timeline.config
+    pretty = config.pretty_urls
+    host = urlsplit(config.base_url).hostname if config.base_url else None
+    settings = _key("calendar.ics", config.base_url, pretty)
+    items = [event for event in timeline.events if _calendar_span(event.date) is not None]
+    stamps = [_calendar_stamp(event, source_date_epoch) for event in items]
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//timeline//calendar.ics//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", icalendar.vText(_ics_text(config.title)))
+    if config.description:
+        calendar.add("x-wr-caldesc", icalendar.vText(_ics_text(config.description)))
+    whole = calendar.to_ical()
+    tail = b"END:VCALENDAR\r\n"
+    assert whole.endswith(tail), "the calendar ends with its END line"
+    return Export("calendar.ics", whole[:-len(tail)],
+                  [_event_key(events, settings, event, stamp)
+                   for event, stamp in zip(items, stamps, strict=True)],
+                  lambda i: _vevent(items[i], config, host or "timeline", stamps[i]), tail)
+
+
+def _calendar_span(when: EventDate) -> tuple[dt.date, dt.date | None] | None:
+    """Return an event's DTSTART and DTEND (None for a point): dates for days, exclusive
+    of the end; UTC datetimes when both ends have a time. None when a calendar cannot
+    place it: a date known only to the month or coarser, before year 1, or an interval
+    with an open or unknown end."""
+    if when.missing_start is not None or when.missing_end is not None:
+        return None
+    points = [when.start] if when.end is None else [when.start, when.end]
+    if any(p.precision < Precision.DAY or p.year < 1 for p in points):
+        return None
+    try:
+        if all(p.precision >= Precision.MINUTE for p in points):
+            start, *end = (datetime(1970, 1, 1, tzinfo=UTC)
+                           + timedelta(seconds=p.start_key(when.tz_offset)) for p in points)
+            return start, end[0] if end else None
+        first, *last = (dt.date(p.year, p.month or 1, p.day or 1) for p in points)
+        return first, last[0] + timedelta(days=1) if last else None
+    except OverflowError:  # past 9999-12-31
+        return None
+
+
+def _calendar_stamp(event: Event, source_date_epoch: int | None) -> datetime:
+    """Return a VEVENT's DTSTAMP: the event's `updated`, else SOURCE_DATE_EPOCH, else the
+    start of the event (whose date a calendar can place, so within years 1-9999)."""
+    times = [event.date.start.start_key(event.date.tz_offset)]
+    if source_date_epoch is not None:
+        times.insert(0, source_date_epoch)
+    if event.updated is not None:
+        times.insert(0, event.updated.start.start_key(event.updated.tz_offset))
+    for seconds in times:
+        try:
+            return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)
+        except OverflowError:
+            continue
+    return datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _vevent(event: Event, config: Config, host: str, stamp: datetime) -> bytes:
+    """Return one event's VEVENT; reads the config's base_url and pretty_urls."""
+    span = _calendar_span(event.date)
+    assert span is not None, "only events a calendar can place have a VEVENT"
+    start, end = span
+    vevent = icalendar.Event()
+    vevent.add("uid", f"{event.slug}@{host}")
+    vevent.add("dtstamp", stamp)
+    vevent.add("dtstart", start)
+    if end is not None:
+        vevent.add("dtend", end)
+    vevent.add("summary", _ics_text(event.title))
+    lines = [f"{event.date.label()}: {event.summary}" if event.date.approximate
+             or event.date.uncertain else event.summary]
+    if event.notes:
+        lines += ["", "Sources:"]
+        lines += [f"{note.number}. {note.source.title}"
+                  + (f" {note.source.url}" if note.source.url else "") for note in event.notes]
+    vevent.add("description", _ics_text("\n".join(lines).strip("\n")))
+    if event.location:
+        vevent.add("location", _ics_text(event.location))
+    if config.base_url:
+        vevent.add("url", absolute_url(config.base_url, event_path(event.slug),
+                                       pretty=config.pretty_urls))
+    text: bytes = vevent.to_ical()
+    return text
+
+
+def _ics_text(text: str) -> str:
+    """Return text an iCalendar TEXT value can hold: line ends as newlines, no controls."""
+    return _ICS_INVALID.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _sources_html(event: Event) -> str:

@@ -1,4 +1,5 @@
-"""Template filters: dates ready for `<time>` elements, source dates, back-links, paths."""
+"""Template filters: dates ready for `<time>` elements, source dates, back-links, paths,
+and the JSON-LD of an event page."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
+
 from timeline.dates.model import DatePoint, EventDate, Precision, year_label
-from timeline.model import Note, Source
+from timeline.model import Event, Note, Source
+from timeline.site.search import js_json
 from timeline.site.urls import event_path, source_path
 
 
@@ -99,6 +103,52 @@ def _letters(index: int) -> str:
     return text
 
 
+def event_json_ld(event: Event, url: str | None = None, image: str | None = None
+                  ) -> dict[str, Any]:
+    """Return the schema.org description of an event's page: an Article about a moment.
+
+    Not an Event: schema.org's and search engines' Event is a happening to attend, with
+    a place and a start instant; an entry of a chronology is a piece of writing about
+    something that happened, dated by temporalCoverage (EDTF, which says "c. 2004" or
+    "the 2010s" as the page does) and resting on its citations.
+    """
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "Article",
+                            "name": event.title, "headline": event.title,
+                            "temporalCoverage": event.date.edtf()}
+    if event.summary:
+        data["description"] = event.summary
+    if url is not None:
+        data["url"] = url
+    if image is not None:
+        data["image"] = image
+    if event.location:
+        data["contentLocation"] = {"@type": "Place", "name": event.location}
+    if event.tags:
+        data["keywords"] = list(event.tags)
+    if event.sources:
+        data["citation"] = [_citation(source) for source in event.sources]
+    return data
+
+
+def _citation(source: Source) -> dict[str, Any]:
+    """Return a source as a schema.org CreativeWork."""
+    work: dict[str, Any] = {"@type": "CreativeWork", "name": source.title}
+    if source.url:
+        work["url"] = source.url
+    if source.date is not None:
+        work["datePublished"] = source.date.iso()
+    if source.publisher:
+        work["publisher"] = {"@type": "Organization", "name": source.publisher}
+    if source.author:
+        work["author"] = source.author
+    return work
+
+
+def json_ld(event: Event, url: str | None = None, image: str | None = None) -> Markup:
+    """Return an event page's JSON-LD, safe as the text of a <script> element."""
+    return Markup(js_json(event_json_ld(event, url, image)))  # no '<', '>' or '&' in it
+
+
 def template_filters() -> dict[str, Callable[..., Any]]:
     """Return the template filters for dates and paths."""
     return {
@@ -112,4 +162,5 @@ def template_filters() -> dict[str, Callable[..., Any]]:
         "source_date": source_date,
         "source_path": lambda s: source_path(s.id if isinstance(s, Source) else s),
         "back_links": back_links,
+        "json_ld": json_ld,
     }

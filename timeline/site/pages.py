@@ -555,8 +555,10 @@ def render_pages(env: jinja2.Environment, timeline: Timeline,
         url = _url_maker(page.dest, config.base_url if absolute else None, config.pretty_urls)
         canonical = (absolute_url(config.base_url, page.dest, pretty=config.pretty_urls)
                      if config.base_url else None)
+        to_absolute = (_url_maker(page.dest, config.base_url, config.pretty_urls)
+                       if config.base_url else None)
         html = template.render(page.context, site=site, page_path=page.dest, url=url,
-                               canonical=canonical)
+                               canonical=canonical, absolute_url=to_absolute)
         yield page.dest, html.encode("utf-8")
 
 

@@ -23,7 +23,7 @@ from timeline.model import Event, Timeline
 from timeline.site.urls import event_path, relative_url
 
 SEARCH_DIR = "search"
-FORMAT = 1  # the index's layout: a change makes every entry again
+FORMAT = 2  # the index's layout and escaping: a change makes every entry again
 DOCS_PER_SHARD = 20
 EVENTS_PER_TERM_SHARD = 40  # a term shard for about this many events, at most MAX_TERM_SHARDS
 MAX_TERM_SHARDS = 256
@@ -114,10 +114,11 @@ def script(name: str, data: object) -> bytes:
 
 
 def js_json(data: object) -> str:
-    """Return data as JSON in ASCII that is also safe inside HTML's <script>: no '<', and
-    no U+2028 or U+2029 (ensure_ascii escapes those)."""
-    return json.dumps(data, ensure_ascii=True, separators=(",", ":"),
-                      sort_keys=True).replace("<", "\\u003c")
+    """Return data as JSON in ASCII that is also safe inside HTML's <script>: no '<', '>'
+    or '&' (so nothing can end the script, open a comment or be read as a reference by
+    a careless consumer), and no U+2028 or U+2029 (ensure_ascii escapes those)."""
+    return (json.dumps(data, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def make_term_shards(events: Sequence[Event]) -> Callable[[], dict[int, dict[str, list[int]]]]:
