@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from browser import TIMEOUT, Problems
+from playwright.sync_api import Browser, Page
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -67,3 +69,18 @@ def make_project(tmp_path: Path) -> MakeProject:
         return root
 
     return make
+
+
+# The browser tests' page: a module gives `browser` (its own Chromium), these give a
+# 1024 x 768 page in it whose console errors, script errors and failed loads are recorded.
+@pytest.fixture
+def problems() -> Problems:
+    return Problems()
+
+
+@pytest.fixture
+def page(browser: Browser, problems: Problems) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    context.set_default_timeout(TIMEOUT)
+    yield problems.watch(context.new_page())
+    context.close()

@@ -47,19 +47,6 @@ def browser() -> Iterator[Browser]:
         yield browser
 
 
-@pytest.fixture
-def problems() -> Problems:
-    return Problems()
-
-
-@pytest.fixture
-def page(browser: Browser, problems: Problems) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1024, "height": 768})
-    context.set_default_timeout(TIMEOUT)
-    yield problems.watch(context.new_page())
-    context.close()
-
-
 @pytest.fixture(scope="module")
 def www(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Served, Path]]:
     """The example site built into www/sub/, www/ served over HTTP; base_url is the server."""

@@ -44,19 +44,6 @@ def root(request: pytest.FixtureRequest, site: Path) -> Iterator[str]:
         yield served.url
 
 
-@pytest.fixture
-def problems() -> Problems:
-    return Problems()
-
-
-@pytest.fixture
-def page(browser: Browser, problems: Problems) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1024, "height": 768})
-    context.set_default_timeout(TIMEOUT)
-    yield problems.watch(context.new_page())
-    context.close()
-
-
 def assert_found(page: Page, query: str) -> None:
     """Assert the results are the one event whose body holds WORD, the word marked."""
     expect(page.locator(".search-status")).to_have_text(f"1 result for “{query}”")
