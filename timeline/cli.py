@@ -69,6 +69,22 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--drafts", action="store_true", help="include events with draft: true")
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
     _add_jobs(serve)
+
+    imports = commands.add_parser(
+        "import", help="write event files from another timeline format",
+        description="Write event files from another timeline format.",
+        epilog="example: timeline import timelinejs timeline.json --project my-timeline",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    formats = imports.add_subparsers(dest="format", required=True)
+    timelinejs = formats.add_parser(
+        "timelinejs", help="a TimelineJS3 JSON file, or its Google Sheet saved as CSV",
+        description="Write one event file per TimelineJS slide into PROJECT/content, eras "
+                    "into content/eras.yaml and the title slide into timeline.toml (if the "
+                    "project has none). Existing files are never overwritten.",
+        epilog="example: timeline import timelinejs sheet.csv --project my-timeline")
+    timelinejs.add_argument("file", type=Path, help="TimelineJS JSON or sheet CSV")
+    timelinejs.add_argument("--project", type=Path, default=Path("."),
+                            help="project folder (default: .)")
     return parser
 
 
@@ -81,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    jobs = args.jobs if args.jobs is not None else default_jobs()
+    jobs = getattr(args, "jobs", None) or default_jobs()
     progress = Progress(sys.stderr)
     try:
         if args.command == "build":
@@ -114,6 +130,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             serve(args.project, host=args.host, port=args.port, drafts=args.drafts,
                   open_browser=args.open, allowed_hosts=args.allow_host, jobs=jobs)
+        elif args.command == "import":
+            from timeline.authoring.timelinejs import run_import
+
+            imported = run_import(args.file, args.project)
+            _print_report(imported.report)
+            print(f"imported {imported.events} events into {args.project / 'content'}")
+            return 1 if imported.report.errors else 0
         return 0
     except TimelineError as error:
         print(error.format(), file=sys.stderr)
