@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 
 _LINK_SCHEMES = ("http://", "https://", "mailto:")
 # Characters Python-Markdown (with `extra`) gives a meaning; a backslash makes them text.
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!])")
-_LINE_START = re.compile(r"^(\s*)([-+>=]|\d+[.)])", re.MULTILINE)
+_SPECIAL = re.compile(r"([\\`*_{}\[\]#|!])")
+_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])", re.MULTILINE)
 _SPACE = re.compile(r"\s+")
 _BREAK = "\x00"  # a <br>, written as two spaces and a newline once lines are trimmed
 _BLOCKS = {"p", "div", "ul", "ol", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"}
@@ -16,9 +16,17 @@ _BLOCKS = {"p", "div", "ul", "ol", "li", "blockquote", "h1", "h2", "h3", "h4", "
 
 def escape_markdown(text: str) -> str:
     """Return text as Markdown that renders as exactly that text."""
-    text = text.replace("&", "&amp;")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _SPECIAL.sub(r"\\\1", text)
-    return _LINE_START.sub(lambda m: m[1] + "\\" + m[2][0] + m[2][1:], text)
+    return _LINE_START.sub(_line_start, text)
+
+
+def _line_start(match: re.Match[str]) -> str:
+    """Escape what would start a list or a heading: - + 1. 1) or ===."""
+    mark = match[2]
+    if mark == "=":
+        return match[1] + "&#61;"
+    return match[1] + (mark[:-1] + "\\" + mark[-1] if mark[0].isdigit() else "\\" + mark)
 
 
 class _Writer(HTMLParser):
