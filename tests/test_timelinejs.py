@@ -16,7 +16,13 @@ from conftest import REPO, MakeProject
 from test_cli import run
 
 from timeline.authoring.markdown_writer import escape_markdown, markdown_of_html
-from timeline.authoring.timelinejs import Slide, event_file, import_timelinejs, slide_date
+from timeline.authoring.timelinejs import (
+    Slide,
+    event_file,
+    import_timelinejs,
+    slide_date,
+    slide_event,
+)
 from timeline.build import build, load_project
 from timeline.config import Config
 from timeline.content.markup import Renderer
@@ -338,3 +344,17 @@ def test_import_into_a_project_uses_its_time_zone(make_project: MakeProject) -> 
     imported = import_timelinejs(source, project, "Europe/Moscow")
     assert imported.events == 1 and not imported.report.diagnostics
     assert built_events(project)["T"]["display"] == "4 January 2023, 14:30 MSK"
+
+
+def test_media_without_alt_text_takes_the_caption_else_the_headline() -> None:
+    base = {"Year": "2023", "Headline": "Strike", "Media": "https://example.org/a.jpg"}
+    meta, _, warnings = slide_event(Slide(2, {**base, "Media Caption": "<b>Ruins</b>"}), "UTC")
+    assert meta["media"] == {"src": "https://example.org/a.jpg", "alt": "Ruins",
+                             "caption": "Ruins"}
+    assert slide_event(Slide(2, base), "UTC")[0]["media"] == {
+        "src": "https://example.org/a.jpg", "alt": "Strike"}
+    meta, _, warnings = slide_event(Slide(2, {**base, "Media": "<blockquote>x</blockquote>"}),
+                                    "UTC")
+    assert "media" not in meta
+    assert warnings == ["media left out: only an http(s) address of an image is kept, "
+                        "not '<blockquote>x</blockquote>'"]

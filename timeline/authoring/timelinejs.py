@@ -234,7 +234,9 @@ def slide_date(slide: Slide, zone: str) -> tuple[str, str | None, EventDate]:
         try:
             parsed = parse_event_date(date, stop, zone=zone)
         except DateError as error:
-            raise _RowError(str(error)) from None
+            if first is None:  # the date as written: its error is the slide's
+                raise _RowError(str(error)) from None
+            continue
         if first is None:
             first = (date, stop, parsed)
         if not display or parsed.label() == display:
