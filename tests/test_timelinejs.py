@@ -16,8 +16,8 @@ from conftest import REPO, MakeProject
 from test_cli import run
 
 from timeline.authoring.markdown_writer import escape_markdown, markdown_of_html
+from timeline.authoring.slide import Slide
 from timeline.authoring.timelinejs import (
-    Slide,
     event_file,
     import_timelinejs,
     slide_date,
@@ -320,6 +320,11 @@ def test_import_help_shows_an_example() -> None:
     assert result.returncode == 0
     assert "example: timeline import timelinejs sheet.csv --project my-timeline" in \
         result.stdout
+    result = run("import", "--help")
+    assert result.returncode == 0
+    assert "example: timeline import timelinejs timeline.json --project my-timeline" in \
+        result.stdout
+    assert run("import").returncode == 2  # which format is a usage question
 
 
 def test_a_file_that_is_not_timelinejs_is_one_error(tmp_path: Path) -> None:
