@@ -18,7 +18,7 @@ from test_cli import run
 from test_docs import read_blocks
 
 from timeline import __version__
-from timeline.authoring import (
+from timeline.authoring.project import (
     file_name,
     front_matter,
     new_event,

@@ -18,6 +18,7 @@ from conftest import REPO, write_files
 from playwright.sync_api import Browser, Page, expect
 from test_exports import HOSTILE, write_hostile_project
 
+from timeline.authoring.timelinejs import import_timelinejs
 from timeline.build import build
 
 STRIKE = "makiivka-strike"
@@ -535,6 +536,41 @@ def test_timelinejs_shows_every_event_including_44_bc(
     own = page.locator("#own-dates #own-caesar .tl-headline-date").text_content() or ""
     assert "44" in own and ("BCE" in own or "BC" in own), own
     assert "45" not in own, "TimelineJS counts no year 0: year -44 is 44 BCE"
+
+
+def test_an_imported_timelinejs_bc_year_is_the_year_timelinejs_shows(
+        tmp_path: Path, timelinejs: Path, page: Page, problems: Problems) -> None:
+    # TimelineJS's year -44 is 44 BCE (no year 0); ours is -0043. Import the file,
+    # then show the same file in TimelineJS itself: both must say 44 BC.
+    data = json.loads((REPO / "tests/fixtures/timelinejs/rome.json").read_text("utf-8"))
+    data["events"] = data["events"][:3]  # the slides TimelineJS can show too
+    www = tmp_path / "www"
+    (www / "site").mkdir(parents=True)
+    source = www / "site" / "timeline.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    project = tmp_path / "rome"
+    imported = import_timelinejs(source, project)
+    assert imported.events == 3 and imported.report.errors == []
+    build(project, project / "site")
+    ours = {e["title"]: e["display"] for e in json.loads(
+        (project / "site" / "events.json").read_text(encoding="utf-8"))}
+    assert ours["Assassination of Julius Caesar"] == "15 March 44 BC"
+    assert ours["Reign of Augustus"] == "c. 27 BC – 14"
+
+    (www / "tl").symlink_to(timelinejs, target_is_directory=True)
+    (www / "embed.html").write_text(EMBED, encoding="utf-8")
+    with serve(www) as served:
+        page.goto(served.url + "embed.html")
+        assert page.evaluate("""Promise.race([window.done, new Promise((_, fail) => setTimeout(
+            () => fail(new Error("TimelineJS did not finish loading")), 10000))])""") is True
+        assert_no_problems(problems)
+        caesar = page.locator("#own-dates #own-caesar .tl-headline-date").text_content() or ""
+        augustus = page.locator("#own-dates #own-augustus .tl-headline-date").text_content()
+    # TimelineJS's own words for the dates: "March 15, 44 BCE", "27 BCE — 14".
+    assert re.search(r"\b44 BCE?\b", caesar) and "March" in caesar and "45" not in caesar, \
+        caesar
+    assert re.search(r"\b27 BCE?\b", augustus or "") and "28" not in (augustus or ""), \
+        augustus
 
 
 def test_timelinejs_shows_a_bc_leap_day_as_29_february_45_bc(

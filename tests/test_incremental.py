@@ -369,7 +369,8 @@ def test_in_a_site_cut_into_pages_an_edit_renders_only_the_pages_showing_the_eve
     assert digest(project / "site") == clean(project, tmp_path)
 
 
-EXPORTS = ("events.json", "timeline.json", "feed.xml", "sitemap.xml", "calendar.ics")
+EXPORTS = ("events.json", "timeline.json", "events.csv", "feed.xml", "sitemap.xml",
+           "calendar.ics")
 
 
 def make_with_feed(root: Path) -> Path:
@@ -389,20 +390,20 @@ def exports(folder: Path) -> dict[str, bytes]:
 
 
 # edit, build options, how many entries of the exports it makes again (None: not counted):
-# events.json, timeline.json, the search index and calendar.ics make one each (the BC
-# event has no VEVENT: a calendar cannot place it)
+# events.json, timeline.json, events.csv, feed.xml and calendar.ics make one each (the BC
+# event has no VEVENT: a calendar cannot place it); the search index counts apart
 EXPORT_EDITS: dict[str, tuple[Callable[[Path], None], dict[str, object], int | None]] = {
-    "body": (lambda p: edit(p / "content" / "e2.md", "Text", "New text"), {}, 4),
+    "body": (lambda p: edit(p / "content" / "e2.md", "Text", "New text"), {}, 5),
     # e4 shows e2's title where it cross-references it
-    "title": (lambda p: edit(p / "content" / "e2.md", "Event 2", "Event two"), {}, 8),
+    "title": (lambda p: edit(p / "content" / "e2.md", "Event 2", "Event two"), {}, 10),
     # the newest date moves, and with it the feed's updated, which the BC entry shows
-    "date": (lambda p: edit(p / "content" / "e2.md", "2002-03-01", "2004-12-01"), {}, 4 + 1 + 1),
-    "tags": (lambda p: edit(p / "content" / "e2.md", "tags: [x]", "tags: [x, y]"), {}, 4),
+    "date": (lambda p: edit(p / "content" / "e2.md", "2002-03-01", "2004-12-01"), {}, 5 + 1 + 1),
+    "tags": (lambda p: edit(p / "content" / "e2.md", "tags: [x]", "tags: [x, y]"), {}, 5),
     "deletion": (lambda p: (p / "content" / "e3.md").unlink(), {}, 0),
     # the same text under another name: another slug, and one more page in the sitemap
-    "copy": (lambda p: shutil.copy(p / "content" / "e2.md", p / "content" / "e2b.md"), {}, 4 + 1),
+    "copy": (lambda p: shutil.copy(p / "content" / "e2.md", p / "content" / "e2b.md"), {}, 5 + 1),
     "source edited": (lambda p: edit(p / "content" / "sources.yaml", "Source B", "Source Bee"),
-                      {}, 4),
+                      {}, 5),
     "base_url changed": (lambda p: None, {"base_url": "https://example.com/x/"}, None),
     "SOURCE_DATE_EPOCH changed": (lambda p: None,
                                   {"environ": {"SOURCE_DATE_EPOCH": "1700000000"}}, None),
@@ -431,18 +432,18 @@ def test_an_edit_makes_one_entry_per_export_and_keeps_the_sitemap(tmp_path: Path
     project = make_with_feed(tmp_path / "p")
     first = build(project)
     # the sitemap lists all but 404; calendar.ics all but the BC event
-    assert first.serialised == 3 * 7 + 6 + len(first.rendered) - 1
+    assert first.serialised == 4 * 7 + 6 + len(first.rendered) - 1
     sitemap = project / "site" / "sitemap.xml"
     before = sitemap.stat()
     edit(project / "content" / "e0.md", "Text", "Edited text")
     result = build(project)
-    assert result.serialised == 4
+    assert result.serialised == 5
     assert (sitemap.stat().st_ino, sitemap.stat().st_mtime_ns) == (before.st_ino,
                                                                    before.st_mtime_ns)
     assert b"Edited text" in (project / "site" / "feed.xml").read_bytes()
     # the kept sitemap's entries stay cached: a new page makes only its own
     (project / "content" / "new.md").write_text(event("New", "2003-05-15"), encoding="utf-8")
-    assert build(project).serialised == 4 + 1
+    assert build(project).serialised == 5 + 1
 
 
 def test_a_template_edit_keeps_every_export_file(tmp_path: Path) -> None:
@@ -477,7 +478,7 @@ def test_a_deleted_cache_or_missing_entries_make_the_entries_again(tmp_path: Pat
     db.close()
     edit(project / "content" / "e1.md", "Other text", "Text")
     result = build(project)
-    assert result.parsed == 1 and result.serialised == 3 * 7 + 6  # the sitemap is kept
+    assert result.parsed == 1 and result.serialised == 4 * 7 + 6  # the sitemap is kept
     build(copy, copy / "site", cache=False)
     edit(copy / "content" / "e1.md", "Other text", "Text")
     build(copy, copy / "site", cache=False)

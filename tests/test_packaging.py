@@ -30,7 +30,7 @@ def test_wheel_contains_package_and_theme(wheel: Path) -> None:
         assert f"timeline/_theme/{template}" in names
     for starter in ("timeline.toml", "gitignore", "requirements.txt", "content/sources.yaml",
                     "github/workflows/pages.yml"):
-        assert f"timeline/starter/{starter}" in names
+        assert f"timeline/authoring/starter/{starter}" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "timeline = timeline.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 

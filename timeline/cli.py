@@ -32,7 +32,7 @@ def _add_jobs(command: argparse.ArgumentParser) -> None:
 
 
 def _add_authoring(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `init` and `new`: start a project, write an event file."""
+    """Add `init`, `new` and `import`: start a project, write an event file, import one."""
     init = commands.add_parser(
         "init", help="start a new project", formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Write a new project: timeline.toml, content/ with a source and two sample "
@@ -52,6 +52,22 @@ def _add_authoring(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     new.add_argument("--tags", default="", help="tags, separated by commas")
     new.add_argument("--source", metavar="ID", help="a source id from content/sources.yaml")
     new.add_argument("--project", default=".", type=Path, help="project folder (default: .)")
+
+    imports = commands.add_parser(
+        "import", help="write event files from another timeline format",
+        description="Write event files from another timeline format.",
+        epilog="example: timeline import timelinejs timeline.json --project my-timeline",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    formats = imports.add_subparsers(dest="format", required=True)
+    timelinejs = formats.add_parser(
+        "timelinejs", help="a TimelineJS3 JSON file, or its Google Sheet saved as CSV",
+        description="Write one event file per TimelineJS slide into PROJECT/content, eras "
+                    "into content/eras.yaml and the title slide into timeline.toml (if the "
+                    "project has none). Existing files are never overwritten.",
+        epilog="example: timeline import timelinejs sheet.csv --project my-timeline")
+    timelinejs.add_argument("file", type=Path, help="TimelineJS JSON or sheet CSV")
+    timelinejs.add_argument("--project", type=Path, default=Path("."),
+                            help="project folder (default: .)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -139,16 +155,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             serve(args.project, host=args.host, port=args.port, drafts=args.drafts,
                   open_browser=args.open, allowed_hosts=args.allow_host, jobs=jobs)
         elif args.command == "init":
-            from timeline.authoring import init_project
+            from timeline.authoring.project import init_project
 
             init_project(args.project)
             print(f"wrote a new timeline in {args.project}: build it with "
                   f"'timeline build {args.project}'")
         elif args.command == "new":
-            from timeline.authoring import new_event
+            from timeline.authoring.project import new_event
 
             print(new_event(args.project, args.title, date=args.date,
                             tags=args.tags.split(","), source=args.source))
+        elif args.command == "import":
+            from timeline.authoring.timelinejs import run_import
+
+            imported = run_import(args.file, args.project)
+            _print_report(imported.report)
+            print(f"imported {imported.events} events into {args.project / 'content'}")
+            return 1 if imported.report.errors else 0
         return 0
     except TimelineError as error:
         print(error.format(), file=sys.stderr)

@@ -1,5 +1,5 @@
-"""Machine-readable exports: events.json, TimelineJS's timeline.json, the Atom feed,
-calendar.ics, the sitemap, the search index.
+"""Machine-readable exports: events.json, TimelineJS's timeline.json, events.csv (its sheet
+template), the Atom feed, calendar.ics, the sitemap, the search index.
 
 Each export is a header, one entry per event (per page for the sitemap) and a
 footer. An entry is serialised by a pure function of its event and a few
@@ -9,9 +9,11 @@ the entries of unchanged events from the cache and only join them.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import html
+import io
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -28,6 +30,7 @@ from timeline.dates.model import DatePoint, EventDate, Precision, days_in_month
 from timeline.dates.zones import Zone, resolve_zone
 from timeline.model import Event, Source, Timeline
 from timeline.site import search
+from timeline.site.sheet import COLUMNS, TAGS_COLUMN, guard_cell
 from timeline.site.urls import absolute_url, event_path
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -143,6 +146,7 @@ def plan_exports(timeline: Timeline, paths: list[str], source_date_epoch: int | 
     gives it); without it, no entry has a key.
     """
     exports = [events_export(timeline, events), timelinejs_export(timeline, events),
+               events_csv_export(timeline, events),
                calendar_export(timeline, source_date_epoch, events),
                *search_exports(timeline, events)]
     if timeline.config.base_url is not None:
@@ -318,6 +322,73 @@ def _timelinejs_entry(event: Event, config: Config, zone: Zone) -> bytes:
                          "credit": html.escape(event.media.credit or ""),
                          "alt": event.media.alt}
     return json.dumps(item, ensure_ascii=False).encode("utf-8")
+
+
+def events_csv(timeline: Timeline) -> bytes:
+    """Return events.csv: TimelineJS's sheet template, a row per event."""
+    return events_csv_export(timeline).assemble()
+
+
+def events_csv_export(timeline: Timeline, events: Mapping[str, str] | None = None) -> Export:
+    """Return events.csv as an export: the header and title rows, then a row per event.
+
+    The columns are those of TimelineJS3's Google Sheet template, then Tags (every
+    tag; Group has the first, as in timeline.json), so the file opens in a
+    spreadsheet, feeds TimelineJS, and `timeline import timelinejs` reads it back.
+    """
+    config = timeline.config
+    settings = _key("events.csv", config.base_url, config.pretty_urls)
+    head = _csv_row([*COLUMNS, TAGS_COLUMN]) + _csv_row(
+        _sheet_row({"Headline": html.escape(config.title),
+                    "Text": html.escape(config.description), "Type": "title"}))
+    items = timeline.events
+    return Export("events.csv", head, [_event_key(events, settings, e) for e in items],
+                  lambda i: _csv_entry(items[i], config), b"")
+
+
+def _csv_entry(event: Event, config: Config) -> bytes:
+    """Return one event's row of events.csv; reads the config's base_url and pretty_urls."""
+    cells = {"Display Date": html.escape(_display(event.date)),
+             "Headline": html.escape(event.title),
+             "Text": _standalone_html(event, config)}
+    for prefix, point in (("", event.date.start), ("End ", event.date.end)):
+        if point is not None:
+            cells.update(_sheet_date(point, prefix))
+    if event.tags:
+        cells["Group"] = html.escape(event.tags[0])
+        cells[TAGS_COLUMN] = html.escape(", ".join(event.tags))
+    if event.media is not None:
+        cells.update({"Media": event.media.src, "Alt Text": event.media.alt,
+                      "Media Caption": html.escape(event.media.caption or ""),
+                      "Media Credit": html.escape(event.media.credit or "")})
+    return _csv_row(_sheet_row(cells))
+
+
+def _sheet_date(point: DatePoint, prefix: str) -> dict[str, str]:
+    """Return a date's cells: TimelineJS's year (no year 0: 44 BC is -44), month, day,
+    and the time as written, in its own zone (the Display Date names the zone)."""
+    cells = {prefix + "Year": str(point.year if point.year > 0 else point.year - 1)}
+    if point.month is not None:
+        cells[prefix + "Month"] = str(point.month)
+    if point.day is not None:
+        cells[prefix + "Day"] = str(point.day)
+    if point.hour is not None:
+        time = f"{point.hour:02d}:{point.minute or 0:02d}"
+        cells[prefix + "Time"] = time + (f":{point.second:02d}" if point.second is not None
+                                         else "")
+    return cells
+
+
+def _sheet_row(cells: Mapping[str, str]) -> list[str]:
+    """Return a row's cells in column order, text guarded against formula injection."""
+    return [guard_cell(name, cells.get(name, "")) for name in (*COLUMNS, TAGS_COLUMN)]
+
+
+def _csv_row(cells: Sequence[str]) -> bytes:
+    """Return one CSV record (RFC 4180: quoted as needed, CRLF) in UTF-8."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(cells)
+    return out.getvalue().encode("utf-8")
 
 
 def _twice_escaped(text: str) -> str:
