@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import json
+from pathlib import Path
+
+import icalendar
 import pytest
 from conftest import MakeProject, event
 
+from timeline.build import build
 from timeline.content.identifiers import IdentifierError, normalise_doi, normalise_isbn
 from timeline.content.load import load_timeline
 from timeline.site.urls import doi_url, isbn_url
@@ -100,3 +106,84 @@ def test_a_bad_inline_source_is_one_error_not_two(make_project: MakeProject) -> 
     assert [str(d) for d in report.diagnostics] == [
         "content/e.md:7: error: doi of source 'paper' must be a DOI such as 10.1000/xyz123 "
         "(with or without doi: or https://doi.org/ before it), not '10.1000'"]
+
+
+HOSTILE_SOURCES = """\
+book:
+  title: A book
+  isbn: 0-8044-2957-X
+  edition: "2nd <script>alert(1)</script>"
+  page: "12 & 13"
+  archive_id: "MS </script><b>1</b>"
+paper:
+  title: A paper
+  doi: "https://doi.org/10.1000/a%23b%3C%2Fscript%3E"
+  pages: 3-9
+"""
+
+
+@pytest.fixture
+def built(make_project: MakeProject, tmp_path: Path) -> Path:
+    project = make_project({
+        "timeline.toml": 'base_url = "https://example.org/"\n',
+        "content/e.md": event(body="Text [@book] and [@paper]."),
+    }, sources=HOSTILE_SOURCES)
+    result = build(project, tmp_path / "site")
+    assert not result.report.errors
+    return tmp_path / "site"
+
+
+BOOK_LINK = ('<a class="source-isbn" href="https://openlibrary.org/isbn/080442957X">'
+             'ISBN 080442957X</a>')
+PAPER_LINK = ('<a class="source-doi" href="https://doi.org/10.1000/a%23b%3C/script%3E">'
+              'DOI 10.1000/a#b&lt;/script&gt;</a>')
+
+
+def test_pages_link_the_doi_and_isbn_and_show_the_rest_as_escaped_text(built: Path) -> None:
+    page = (built / "events" / "e" / "index.html").read_text(encoding="utf-8")
+    assert (' <span class="source-edition">Edition: 2nd &lt;script&gt;alert(1)&lt;/script&gt;'
+            '</span>. <span class="source-pages">p. 12 &amp; 13</span>.</span>'
+            f'<span class="source-extra"> {BOOK_LINK}. <span class="source-archive-id">'
+            'Reference: MS &lt;/script&gt;&lt;b&gt;1&lt;/b&gt;</span>.</span>') in page
+    assert ('<span class="source-pages">pp. 3-9</span>.</span><span class="source-extra"> '
+            f'{PAPER_LINK}.</span>') in page
+    for listing in (built / "sources" / "book" / "index.html", built / "sources" / "index.html"):
+        text = listing.read_text(encoding="utf-8")
+        assert BOOK_LINK in text and "Reference: MS &lt;/script&gt;" in text, listing
+    assert PAPER_LINK in (built / "sources" / "paper" / "index.html").read_text(encoding="utf-8")
+    assert PAPER_LINK in (built / "sources" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_event_page_cites_a_book_by_isbn_and_a_paper_by_its_doi(built: Path) -> None:
+    page = (built / "events" / "e" / "index.html").read_text(encoding="utf-8")
+    script = page.split('<script type="application/ld+json">')[1].split("</script>")[0]
+    assert json.loads(script)["citation"] == [
+        {"@type": "Book", "name": "A book", "isbn": "080442957X",
+         "bookEdition": "2nd <script>alert(1)</script>", "identifier": "MS </script><b>1</b>"},
+        {"@type": "CreativeWork", "name": "A paper",
+         "sameAs": "https://doi.org/10.1000/a%23b%3C/script%3E"}]
+
+
+def test_the_exports_hold_the_identifiers(built: Path) -> None:
+    (entry,) = json.loads((built / "events.json").read_text(encoding="utf-8"))
+    book, paper = entry["sources"]
+    assert {k: book[k] for k in ("isbn", "doi", "page", "pages", "edition", "archive_id")} == {
+        "isbn": "080442957X", "doi": None, "page": "12 & 13", "pages": None,
+        "edition": "2nd <script>alert(1)</script>", "archive_id": "MS </script><b>1</b>"}
+    assert (paper["doi"], paper["pages"]) == ("10.1000/a#b</script>", "3-9")
+    sources = ('<h2>Sources</h2><ol><li id="source-1">A book '
+               '<a href="https://openlibrary.org/isbn/080442957X">ISBN 080442957X</a>. '
+               "Edition: 2nd &lt;script&gt;alert(1)&lt;/script&gt;. p. 12 &amp; 13. "
+               "Reference: MS &lt;/script&gt;&lt;b&gt;1&lt;/b&gt;</li>"
+               '<li id="source-2">A paper <a href="https://doi.org/10.1000/a%23b%3C/script%3E">'
+               "DOI 10.1000/a#b&lt;/script&gt;</a>. pp. 3-9</li></ol>")
+    timeline_json = json.loads((built / "timeline.json").read_text(encoding="utf-8"))
+    assert timeline_json["events"][0]["text"]["text"].endswith(sources)
+    with (built / "events.csv").open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert rows[1]["Text"].endswith(sources)
+    calendar = icalendar.Calendar.from_ical((built / "calendar.ics").read_bytes())
+    (vevent,) = calendar.walk("VEVENT")
+    assert str(vevent["DESCRIPTION"]).endswith(
+        "Sources:\n1. A book https://openlibrary.org/isbn/080442957X\n"
+        "2. A paper https://doi.org/10.1000/a%23b%3C/script%3E")
