@@ -142,7 +142,7 @@ def test_every_example_is_marked() -> None:
 
 def test_every_marker_is_known() -> None:
     known = {"dates", "citations", "date-errors", "order", "config-errors", "slugs", "project",
-             "events-json", "invalid-corpus", "source-date-epoch"}
+             "events-json", "invalid-corpus", "source-date-epoch", "identifiers"}
     for block in BLOCKS:
         if block.marker is not None:
             assert block.kind in known or block.marker.startswith(("unchecked:", "file:")), \
@@ -304,6 +304,26 @@ def test_slug(where: str, header: list[str], row: list[str], tmp_path: Path) -> 
         assert [d.message for d in report.errors] == code_spans(result)
     else:
         assert [e.slug for e in timeline.events] == code_spans(result)
+
+
+IDENTIFIER_ROWS = _table_rows("identifiers")
+
+
+@pytest.mark.parametrize("where, header, row", IDENTIFIER_ROWS,
+                         ids=[r[0] for r in IDENTIFIER_ROWS])
+def test_identifier(where: str, header: list[str], row: list[str], tmp_path: Path) -> None:
+    field, _, written = code_spans(row[_column(header, "written")])[0].partition(": ")
+    project = _project(tmp_path, {
+        "content/sources.yaml": f"s:\n  title: S\n  {field}: {json.dumps(written)}\n",
+        "content/e.md": _event_file("E", "2023", []).replace("Text.", "Text [@s].")})
+    result = build(project, tmp_path / "site")
+    assert not result.report.errors
+    (kept,) = code_spans(row[_column(header, "kept")])
+    assert getattr(result.timeline.sources["s"], field) == kept
+    page = (tmp_path / "site" / "sources" / "s" / "index.html").read_text(encoding="utf-8")
+    links = code_spans(row[_column(header, "link")])
+    assert [link for link in links if f'href="{link}"' in page] == links
+    assert links or f"{kept}</span>" in page
 
 
 # --- whole projects -------------------------------------------------------------------

@@ -34,7 +34,8 @@ def check(project: Path, *, strict: bool = False, drafts: bool = False, jobs: in
 
 
 def _check_sources(timeline: Timeline, report: Report) -> None:
-    """Warn about events without sources, unused sources and links without an archive."""
+    """Warn about events without sources, unused sources, sources nobody can find (no link,
+    copy or identifier) and links without an archive."""
     cited = {source.id for event in timeline.events for source in event.sources}
     for event in timeline.events:
         if not event.notes:
@@ -50,9 +51,11 @@ def _check_sources(timeline: Timeline, report: Report) -> None:
         if source.url and not source.archive:
             report.warn(source.path, source.line, f"source '{source.id}' has a url but no "
                         "archive: add an archived copy so the source stays checkable")
-        if not (source.url or source.archive or source.file):
-            report.warn(source.path, source.line, f"source '{source.id}' has no url, archive "
-                        "or file: readers cannot check it (add a copy with 'file' if you can)")
+        if not (source.url or source.archive or source.file or source.isbn or source.doi
+                or source.archive_id):
+            report.warn(source.path, source.line, f"source '{source.id}' has no url, archive, "
+                        "file, isbn, doi or archive_id: readers cannot check it (add a copy "
+                        "with 'file' if you can)")
 
 
 def _check_body_links(timeline: Timeline, site_files: set[str], report: Report) -> None:

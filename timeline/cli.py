@@ -76,7 +76,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"timeline {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    build = commands.add_parser("build", help="build the site")
+    build = commands.add_parser(
+        "build", help="build the site", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Build the site of PROJECT into PROJECT/site (or -o), replacing the "
+                    "previous one only if every event is valid.",
+        epilog="example:\n  timeline build my-timeline --base-url https://example.org/timeline/")
     build.add_argument("project", nargs="?", default=".", type=Path,
                        help="project folder (default: .)")
     build.add_argument("-o", "--output", type=Path, help="output folder (default: PROJECT/site)")
@@ -87,7 +91,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="neither read nor write PROJECT/.timeline-cache: build everything")
     _add_jobs(build)
 
-    check = commands.add_parser("check", help="check the content without writing anything")
+    check = commands.add_parser(
+        "check", help="check the content without writing anything",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Report every problem of PROJECT's content, and warnings such as events "
+                    "without sources, without writing anything.",
+        epilog="example:\n  timeline check my-timeline --strict")
     check.add_argument("project", nargs="?", default=".", type=Path,
                        help="project folder (default: .)")
     check.add_argument("--drafts", action="store_true", help="include events with draft: true")
@@ -95,7 +104,11 @@ def _parser() -> argparse.ArgumentParser:
     _add_jobs(check)
 
     serve = commands.add_parser(
-        "serve", help="preview the site: serve it, rebuild and reload on every change")
+        "serve", help="preview the site: serve it, rebuild and reload on every change",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Serve a preview of the site, rebuilt and reloaded in the browser on "
+                    "every change of the project.",
+        epilog="example:\n  timeline serve my-timeline --drafts --open")
     serve.add_argument("project", nargs="?", default=".", type=Path,
                        help="project folder (default: .)")
     serve.add_argument("--host", default="127.0.0.1",

@@ -26,6 +26,12 @@ class Source:
     accessed: DatePoint | None = None
     kind: str | None = None
     file: str | None = None  # site path of a copy kept with the timeline
+    isbn: str | None = None  # its digits, checked at load: 9780306406157
+    doi: str | None = None  # checked at load, without doi: or https://doi.org/
+    page: str | None = None  # where in the source: one page ("12")...
+    pages: str | None = None  # ...or several ("12-19"), never both
+    edition: str | None = None
+    archive_id: str | None = None  # an archive's reference, a court's docket number
     path: str = ""
     line: int = 0
 

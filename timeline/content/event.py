@@ -292,13 +292,16 @@ def _listed_sources(fields: _Fields, registry: Mapping[str, Source], slug: str,
                              "registry: list the id alone, or give this source another id",
                              "sources", index)
                 continue
+            inline_id = source_id or f"{slug}-{index + 1}"
             try:
-                listed.append(parse_source(source_id or f"{slug}-{index + 1}", item,
-                                           fields.file.meta, ("sources", index),
-                                           fields.file.path, project,
+                listed.append(parse_source(inline_id, item, fields.file.meta,
+                                           ("sources", index), fields.file.path, project,
                                            date_order=date_order))
             except ContentError as error:
-                fields.report.add(error)
+                fields.report.add(error)  # keep the id known, so citing it is not a second
+                listed.append(Source(id=inline_id, title=inline_id,  # error
+                                     path=fields.file.path,
+                                     line=fields.file.meta.line("sources", index)))
         else:
             fields.error("each source must be an id or a mapping", "sources", index)
     return listed

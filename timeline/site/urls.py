@@ -13,6 +13,11 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # of UTF-8: file systems refuse names over 255, and the site may be copied below others.
 MAX_NAME_BYTES = 100
 _PLAIN_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+DOI_RESOLVER = "https://doi.org/"  # the DOI Foundation's own resolver
+# Open Library (run by the Internet Archive, a non-profit): a free page per ISBN, no
+# account, no shop, leading on to editions and libraries; its /isbn/ address is part of
+# its documented API. (WorldCat's addresses moved, worldcat.org to search.worldcat.org.)
+ISBN_RESOLVER = "https://openlibrary.org/isbn/"
 
 
 def slugify(text: str) -> str:
@@ -128,3 +133,14 @@ def absolute_url(base_url: str, to_path: str, *, pretty: bool = False) -> str:
     if pretty and (to_path == INDEX or to_path.endswith("/" + INDEX)):
         to_path = to_path[: -len(INDEX)]
     return base_url + quote(to_path)
+
+
+def doi_url(doi: str) -> str:
+    """Return the link that resolves a DOI (10.NNNN/suffix), its suffix percent-encoded
+    where a URL needs it ('#', '?', '%', spaces, '<'...), as the DOI Handbook asks."""
+    return DOI_RESOLVER + quote(doi, safe="/:;()[]._-~@!$'*+,=")
+
+
+def isbn_url(isbn: str) -> str:
+    """Return the link to a book's page by its ISBN (checked digits, maybe an X)."""
+    return ISBN_RESOLVER + quote(isbn, safe="")
