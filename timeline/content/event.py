@@ -10,6 +10,7 @@ from typing import Any
 from timeline.config import Config
 from timeline.content.attachments import AttachmentError, attachment_path, attachment_size
 from timeline.content.citations import Citation, scan_citations
+from timeline.content.coverage import find_paragraphs, uncited
 from timeline.content.gate import SourceFile
 from timeline.content.links import relative_links, scan_xrefs
 from timeline.content.markup import Renderer
@@ -115,8 +116,8 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
     media = _media(fields, project)
     listed = _listed_sources(fields, registry, slug or "event", project, config.date_order)
     available = {**registry, **{s.id: s for s in listed}}
-    _check_citations(file.path, [(c, c.line) for c in scan_citations(file.body, file.body_line)],
-                     available, report)
+    citations = scan_citations(file.body, file.body_line)
+    _check_citations(file.path, [(c, c.line) for c in citations], available, report)
     if note:
         raw = meta["note"]
         lead = len(raw) - len(raw.lstrip())
@@ -132,6 +133,7 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
                  if note else None)
     for source in listed:
         numbering.add_uncited(source.id)
+    paragraphs = find_paragraphs(file.body, file.body_line, citations)
     notes = tuple(
         Note(number, available[source_id], tuple(numbering.anchors.get(source_id, ())),
              tuple(numbering.places.get(source_id, ())))
@@ -144,6 +146,7 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
         editor_note=note_html,
         media=media, draft=draft, updated=updated,
         links=relative_links(file.body, file.body_line),
+        paragraphs=len(paragraphs), uncited=uncited(file.body, paragraphs),
     )
 
 
