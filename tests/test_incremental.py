@@ -138,6 +138,24 @@ def test_an_edit_renders_only_the_pages_that_depend_on_it(tmp_path: Path, name: 
     assert digest(project / "site") == clean(project, tmp_path)
 
 
+def test_an_edited_note_renders_the_notes_page_and_an_unrelated_body_does_not(
+        tmp_path: Path) -> None:
+    project = make(tmp_path / "p")
+    content = project / "content"
+    build(project)
+    edit(content / "e1.md", "tags: [y]", "tags: [y]\nnote: The date is doubtful.")
+    every = set(build(project).rendered)  # the first note: every page links to the notes page
+    assert "notes/index.html" in every and "tags/index.html" in every
+    edit(content / "e1.md", "doubtful", "uncertain")
+    assert rendered(build(project)) == {"events/e1/index.html", "notes/index.html"}
+    edit(content / "e3.md", "Text [@a].", "Text [@a].\n\n> [!NOTE]\n> A callout.")
+    assert rendered(build(project)) == {"events/e3/index.html", "notes/index.html"}
+    edit(content / "e4.md", "Text [@a].", "Text [@a].\n\nA second paragraph.")
+    assert rendered(build(project)) == {"events/e4/index.html"}
+    assert digest(project / "site") == clean(project, tmp_path)
+    assert b"A callout." in (project / "site" / "notes" / "index.html").read_bytes()
+
+
 def test_nothing_changed_does_nothing_and_keeps_every_file(tmp_path: Path) -> None:
     project = make(tmp_path / "p")
     first = build(project)

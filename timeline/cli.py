@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from fractions import Fraction
 from pathlib import Path
 
 from timeline import __version__
@@ -22,6 +23,18 @@ def _jobs(text: str) -> int:
         raise argparse.ArgumentTypeError(f"must be a whole number, not '{text}'") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _fraction(text: str) -> Fraction:
+    """Parse --min-coverage: a share from 0 to 1, read exactly (0.9 is nine tenths)."""
+    try:
+        value = Fraction(text.strip())
+    except (ValueError, ZeroDivisionError):
+        value = None
+    if value is None or not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(
+            f"must be a share from 0 to 1, e.g. 0.9 for 90%, not '{text}'")
     return value
 
 
@@ -101,6 +114,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="project folder (default: .)")
     check.add_argument("--drafts", action="store_true", help="include events with draft: true")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--citations", action="store_true",
+                       help="report uncited paragraphs, each event's share of cited ones, "
+                            "single-source events and sources without an archived copy")
+    check.add_argument("--min-coverage", type=_fraction, metavar="SHARE",
+                       help="with --citations (implied): exit 1 if less than this share of "
+                            "paragraphs is cited, e.g. 0.9")
     _add_jobs(check)
 
     serve = commands.add_parser(
@@ -151,17 +170,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             _print_report(result.report)
             print(result.summary(output))
         elif args.command == "check":
-            from timeline.check import check
+            from timeline.check import check, check_citations
 
+            options = {"strict": args.strict, "drafts": args.drafts, "jobs": jobs,
+                       "progress": progress}
+            coverage = below = None
             try:
-                report = check(args.project, strict=args.strict, drafts=args.drafts,
-                               jobs=jobs, progress=progress)
+                if args.citations or args.min_coverage is not None:
+                    report, coverage = check_citations(args.project, **options)
+                else:
+                    report = check(args.project, **options)
             finally:
                 progress.close()
             for diagnostic in sorted(report.diagnostics):
                 print(diagnostic)
+            if coverage is not None:
+                print("\n".join(coverage.lines))
+                below = coverage.below(args.min_coverage or Fraction(0))
+                if below:
+                    print(below)
             print(report.summary())
-            return 1 if report.errors else 0
+            return 1 if report.errors or below else 0
         elif args.command == "serve":
             from timeline.serve.server import serve
 

@@ -59,6 +59,15 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Uncited:
+    """A paragraph of a body that cites no source, for `check --citations`."""
+
+    line: int
+    kind: str  # "paragraph", "list item" or "quotation"
+    excerpt: str  # its first words
+
+
+@dataclass(frozen=True)
 class Media:
     """An image (or other file) shown with an event."""
 
@@ -88,6 +97,9 @@ class Event:
     draft: bool = False
     updated: EventDate | None = None  # when the entry was last changed, for feeds
     links: tuple[Link, ...] = ()  # relative links of the body, found at load, for check
+    paragraphs: int = 0  # paragraphs, list items and quotes of the body, for check
+    uncited: tuple[Uncited, ...] = ()  # those of them that cite no source
+    editor_notes: tuple[str, ...] = ()  # HTML of each editor's note, for the notes page
 
     @property
     def sources(self) -> tuple[Source, ...]:

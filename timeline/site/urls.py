@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 import unicodedata
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 INDEX = "index.html"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -108,6 +109,25 @@ def sources_path(number: int) -> str:
     """Return the site path of page number of the source list (1 is sources/index.html;
     the others are files, which no source's folder can be named like)."""
     return f"sources/{INDEX}" if number == 1 else f"sources/index-{number}.html"
+
+
+def notes_path() -> str:
+    """Return the site path of the page of editor's notes."""
+    return f"notes/{INDEX}"
+
+
+def rebase_url(url: str, *, from_path: str, to_path: str, pretty: bool = False) -> str:
+    """Return a link written on the page at from_path as it must be written on to_path
+    (the same target); web URLs, `mailto:` and root-relative links stay as they are."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or url.startswith("/"):
+        return url
+    tail = (f"?{parts.query}" if parts.query else "") + (
+        f"#{parts.fragment}" if parts.fragment or url.endswith("#") else "")
+    if not parts.path:
+        return relative_url(to_path, from_path, pretty=pretty) + tail
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(from_path), parts.path))
+    return "../" * to_path.count("/") + target + ("/" if parts.path.endswith("/") else "") + tail
 
 
 def relative_url(from_path: str, to_path: str, *, pretty: bool = False) -> str:
