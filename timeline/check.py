@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from timeline.build import copied_files, load_project, render_site
+from timeline.content.linkrot import Fetch, Link, check_links
 from timeline.content.links import resolve
 from timeline.content.load import require_project
 from timeline.errors import ContentError, Report
@@ -14,8 +15,12 @@ from timeline.site.urls import event_path
 
 
 def check(project: Path, *, strict: bool = False, drafts: bool = False, jobs: int = 1,
-          progress: Progress | None = None) -> Report:
-    """Return every problem of a project; with strict, warnings count as errors."""
+          progress: Progress | None = None, links: bool = False, timeout: float = 10.0,
+          fetch: Fetch | None = None) -> Report:
+    """Return every problem of a project; with strict, warnings count as errors.
+
+    With links, every source's external URL is requested (see timeline.content.linkrot).
+    """
     require_project(project)
     timeline, report = load_project(project, drafts=drafts, jobs=jobs, progress=progress)
     _check_sources(timeline, report)
@@ -28,6 +33,8 @@ def check(project: Path, *, strict: bool = False, drafts: bool = False, jobs: in
             report.add(error)
         else:
             _check_body_links(timeline, set(files), report)
+    if links:
+        report.diagnostics.extend(check_links(_source_links(timeline), fetch, timeout=timeout))
     if strict:
         report.promote_warnings()
     return report
@@ -67,3 +74,14 @@ def _check_body_links(timeline: Timeline, site_files: set[str], report: Report) 
             if target is not None and target not in site_files:
                 report.error(event.path, link.line,
                              f"broken link '{link.target}': nothing at {target} in the site")
+
+
+def _source_links(timeline: Timeline) -> list[Link]:
+    """Return the URL of every source with one: the registry's, then events' own."""
+    sources = {(source.path, source.line, source.id): source
+               for source in timeline.sources.values()}
+    for event in timeline.events:
+        for source in event.sources:
+            sources.setdefault((source.path, source.line, source.id), source)
+    return [Link(source.path, source.line, source.id, source.url, source.archive)
+            for source in sources.values() if source.url]

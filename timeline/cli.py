@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from timeline import __version__
-from timeline.errors import Report, TimelineError
+from timeline.errors import Report, TimelineError, UsageError
 from timeline.pool import default_jobs
 from timeline.progress import Progress
 
@@ -22,6 +22,18 @@ def _jobs(text: str) -> int:
         raise argparse.ArgumentTypeError(f"must be a whole number, not '{text}'") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _timeout(text: str) -> float:
+    """Parse --timeout: seconds to wait for each answer, more than 0 and at most 300."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, not '{text}'") from None
+    if not 0 < value <= 300:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 300 seconds, "
+                                         f"not {text}")
     return value
 
 
@@ -101,6 +113,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="project folder (default: .)")
     check.add_argument("--drafts", action="store_true", help="include events with draft: true")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--links", action="store_true",
+                       help="also request every source's url (network): a dead one is an "
+                            "error, one that times out or is busy a warning")
+    check.add_argument("--timeout", type=_timeout, default=None, metavar="SECONDS",
+                       help="with --links, how long to wait for each answer (default: 10)")
     _add_jobs(check)
 
     serve = commands.add_parser(
@@ -153,9 +170,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "check":
             from timeline.check import check
 
+            if args.timeout is not None and not args.links:
+                raise UsageError("--timeout is for --links: give both, or neither")
             try:
                 report = check(args.project, strict=args.strict, drafts=args.drafts,
-                               jobs=jobs, progress=progress)
+                               jobs=jobs, progress=progress, links=args.links,
+                               timeout=10.0 if args.timeout is None else args.timeout)
             finally:
                 progress.close()
             for diagnostic in sorted(report.diagnostics):
