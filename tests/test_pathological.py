@@ -16,6 +16,7 @@ from conftest import MakeProject, event
 
 from timeline.build import build
 from timeline.content.citations import scan_citations
+from timeline.content.coverage import find_paragraphs
 from timeline.content.links import scan_links, scan_xrefs
 
 SIZE = 1_000_000
@@ -35,9 +36,18 @@ LINES = {
     "nested-texts": "[" + "[a]" * (SIZE // 3),
     "images": "![" * (SIZE // 2),
     "open-cite-then-spaces": "[@a, " + " " * SIZE,
+    "image-texts": "![a](" * (SIZE // 5),
+    "linked-images": "[![a](b)" * (SIZE // 8),
+    "rule-marks": "- " * (SIZE // 2) + "x",
+    "table-rule": "a|b\n" + "-" * SIZE + "x",
 }
 BOUND = 5.0  # seconds for one scan of 1 MB
 BUILD_BOUND = 20.0  # seconds for a whole build of one 1 MB event
+
+
+def paragraphs(body: str, first_line: int) -> object:
+    """Find the paragraphs of a body, as loading does for `check --citations`."""
+    return find_paragraphs(body, first_line, scan_citations(body, first_line))
 
 
 def timed(fn: Callable[[], object]) -> float:
@@ -47,8 +57,8 @@ def timed(fn: Callable[[], object]) -> float:
 
 
 @pytest.mark.parametrize("line", LINES.values(), ids=LINES.keys())
-@pytest.mark.parametrize("scan", [scan_citations, scan_xrefs, scan_links],
-                         ids=["citations", "xrefs", "links"])
+@pytest.mark.parametrize("scan", [scan_citations, scan_xrefs, scan_links, paragraphs],
+                         ids=["citations", "xrefs", "links", "paragraphs"])
 def test_scanning_a_pathological_line_is_fast(scan: Callable[[str, int], object],
                                               line: str) -> None:
     assert timed(lambda: scan(f"Intro.\n\n{line}\n", 5)) < BOUND

@@ -7,6 +7,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from timeline.build import copied_files, load_project, render_site
+from timeline.content.linkrot import Fetch, Link, check_links
 from timeline.content.links import resolve
 from timeline.content.load import require_project
 from timeline.errors import ContentError, Report, plural, printable
@@ -16,22 +17,29 @@ from timeline.site.urls import event_path
 
 
 def check(project: Path, *, strict: bool = False, drafts: bool = False, jobs: int = 1,
-          progress: Progress | None = None) -> Report:
-    """Return every problem of a project; with strict, warnings count as errors."""
-    return _check(project, strict=strict, drafts=drafts, jobs=jobs, progress=progress)[1]
+          progress: Progress | None = None, links: bool = False, timeout: float = 10.0,
+          fetch: Fetch | None = None) -> Report:
+    """Return every problem of a project; with strict, warnings count as errors.
+
+    With links, every source's external URL is requested (see timeline.content.linkrot).
+    """
+    return _check(project, strict=strict, drafts=drafts, jobs=jobs, progress=progress,
+                  links=links, timeout=timeout, fetch=fetch)[1]
 
 
 def check_citations(project: Path, *, strict: bool = False, drafts: bool = False,
-                    jobs: int = 1, progress: Progress | None = None
+                    jobs: int = 1, progress: Progress | None = None, links: bool = False,
+                    timeout: float = 10.0, fetch: Fetch | None = None
                     ) -> tuple[Report, Coverage]:
     """Return every problem of a project, as check does, and its citation coverage."""
     timeline, report = _check(project, strict=strict, drafts=drafts, jobs=jobs,
-                              progress=progress)
+                              progress=progress, links=links, timeout=timeout, fetch=fetch)
     return report, citation_coverage(timeline)
 
 
 def _check(project: Path, *, strict: bool, drafts: bool, jobs: int,
-           progress: Progress | None) -> tuple[Timeline, Report]:
+           progress: Progress | None, links: bool, timeout: float,
+           fetch: Fetch | None) -> tuple[Timeline, Report]:
     """Return the loaded timeline of a project and every problem found in it."""
     require_project(project)
     timeline, report = load_project(project, drafts=drafts, jobs=jobs, progress=progress)
@@ -45,6 +53,8 @@ def _check(project: Path, *, strict: bool, drafts: bool, jobs: int,
             report.add(error)
         else:
             _check_body_links(timeline, set(files), report)
+    if links:
+        report.diagnostics.extend(check_links(_source_links(timeline), fetch, timeout=timeout))
     if strict:
         report.promote_warnings()
     return timeline, report
@@ -140,3 +150,14 @@ def _check_body_links(timeline: Timeline, site_files: set[str], report: Report) 
             if target is not None and target not in site_files:
                 report.error(event.path, link.line,
                              f"broken link '{link.target}': nothing at {target} in the site")
+
+
+def _source_links(timeline: Timeline) -> list[Link]:
+    """Return the URL of every source with one: the registry's, then events' own."""
+    sources = {(source.path, source.line, source.id): source
+               for source in timeline.sources.values()}
+    for event in timeline.events:
+        for source in event.sources:
+            sources.setdefault((source.path, source.line, source.id), source)
+    return [Link(source.path, source.line, source.id, source.url, source.archive)
+            for source in sources.values() if source.url]

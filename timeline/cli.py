@@ -10,7 +10,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from timeline import __version__
-from timeline.errors import Report, TimelineError
+from timeline.errors import Report, TimelineError, UsageError
 from timeline.pool import default_jobs
 from timeline.progress import Progress
 
@@ -35,6 +35,18 @@ def _fraction(text: str) -> Fraction:
     if value is None or not 0 <= value <= 1:
         raise argparse.ArgumentTypeError(
             f"must be a share from 0 to 1, e.g. 0.9 for 90%, not '{text}'")
+    return value
+
+
+def _timeout(text: str) -> float:
+    """Parse --timeout: seconds to wait for each answer, more than 0 and at most 300."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, not '{text}'") from None
+    if not 0 < value <= 300:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 300 seconds, "
+                                         f"not {text}")
     return value
 
 
@@ -120,6 +132,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--min-coverage", type=_fraction, metavar="SHARE",
                        help="with --citations (implied): exit 1 if less than this share of "
                             "paragraphs is cited, e.g. 0.9")
+    check.add_argument("--links", action="store_true",
+                       help="also request every source's url (network): a dead one is an "
+                            "error, one that times out or is busy a warning")
+    check.add_argument("--timeout", type=_timeout, default=None, metavar="SECONDS",
+                       help="with --links, how long to wait for each answer (default: 10)")
     _add_jobs(check)
 
     serve = commands.add_parser(
@@ -172,8 +189,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "check":
             from timeline.check import check, check_citations
 
+            if args.timeout is not None and not args.links:
+                raise UsageError("--timeout is for --links: give both, or neither")
             options = {"strict": args.strict, "drafts": args.drafts, "jobs": jobs,
-                       "progress": progress}
+                       "progress": progress, "links": args.links,
+                       "timeout": 10.0 if args.timeout is None else args.timeout}
             coverage = below = None
             try:
                 if args.citations or args.min_coverage is not None:

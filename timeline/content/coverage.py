@@ -87,7 +87,20 @@ def excerpt(text: str, kind: str) -> str:
 
 
 def _images_only(text: str, kind: str) -> bool:
-    return kind == "paragraph" and not _IMAGE.sub("", text).strip()
+    """Tell whether a paragraph holds images and nothing else (read once, left to right:
+    a search from every `![` would be quadratic in a line of them)."""
+    if kind != "paragraph":
+        return False
+    pos = 0
+    while True:
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if pos == len(text):
+            return True
+        image = _IMAGE.match(text, pos)
+        if image is None:
+            return False
+        pos = image.end()
 
 
 def _units(masked: str, first_line: int) -> list[_Unit]:
