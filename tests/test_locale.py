@@ -113,3 +113,13 @@ def test_a_right_to_left_language_sets_dir(make_project: MakeProject) -> None:
 
 def test_english_html_has_no_dir(make_project: MakeProject) -> None:
     assert '<html lang="en">' in _build(make_project, "en")
+
+
+def test_the_chart_speaks_the_language(make_project: MakeProject) -> None:
+    project = make_project({"content/a.md": event("Alpha", '"2023-01-05"'),
+                            "content/b.md": event("Beta", '"2022-09~"'),
+                            "timeline.toml": 'language = "ru"\n'})
+    build(project)
+    html = (project / "site" / "index.html").read_text()
+    assert '<text x="2.0%" y="43" text-anchor="start">сент. 2022</text>' in html
+    assert 'aria-label="Beta, ок. сентябрь 2022"' in html

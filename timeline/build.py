@@ -274,11 +274,10 @@ def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None
         copied = copied_files(project, timeline.config, report)
         report.raise_if_errors()
     catalogue = load_catalogue(project, timeline.config.language)
+    locale = date_locale(timeline.config.language, catalogue)
     env = make_environment(project, language=timeline.config.language,
-                           filters=template_filters(date_locale(timeline.config.language,
-                                                                catalogue)),
-                           bytecode_cache=bytecode_cache)
-    plan = plan_of(timeline)
+                           filters=template_filters(locale), bytecode_cache=bytecode_cache)
+    plan = plan_of(timeline, locale)
     pages = plan_pages(timeline, plan)
     files: dict[str, Content] = {}
     files.update(copied)

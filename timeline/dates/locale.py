@@ -28,6 +28,7 @@ class DateLocale:
     language: str
     months: tuple[str, ...]  # the format form, inside a day: "января"
     stand_alone: tuple[str, ...]  # the nominative, alone with a year: "январь"
+    short_months: tuple[str, ...]  # stand-alone abbreviations, for chart ticks: "янв."
     day_pattern: str  # CLDR's long date pattern, the year suffix dropped: "d MMMM y"
     before_era: str  # "до н. э."
     era: str  # "н. э."
@@ -94,6 +95,7 @@ def date_locale(language: str, words: Mapping[str, object] | None = None) -> Dat
         language=language,
         months=tuple(found.months["format"]["wide"][m] for m in range(1, 13)),
         stand_alone=tuple(found.months["stand-alone"]["wide"][m] for m in range(1, 13)),
+        short_months=tuple(found.months["stand-alone"]["abbreviated"][m] for m in range(1, 13)),
         day_pattern=_YEAR_SUFFIX.sub("", found.date_formats["long"].pattern),
         before_era=found.eras["abbreviated"][0],
         era=found.eras["abbreviated"][1],

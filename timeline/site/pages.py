@@ -285,13 +285,13 @@ class Plan:
     def chart(self) -> Overview | None:
         """Return the overview picture of the whole timeline (None without events)."""
         listed = [self.entries[e.slug] for e in self.timeline.events]
-        return draw(listed, self.timeline.eras, self.shared["years"])
+        return draw(listed, self.timeline.eras, self.shared["years"], locale=self.locale)
 
     @functools.cached_property
     def year_charts(self) -> dict[int, Overview | None]:
         """Return the overview picture of each year's page, by year."""
         return {group.year: draw([e for m in group.months for e in m.events],
-                                 self.timeline.eras, (group,))
+                                 self.timeline.eras, (group,), locale=self.locale)
                 for group in self.shared["years"]}
 
     @functools.cached_property
@@ -323,11 +323,12 @@ def filter_choices(entries: Iterable[Entry], plan: Plan, *, tags: bool = True,
     return choices if choices.tags or choices.years or choices.sources else None
 
 
-def plan_of(timeline: Timeline) -> Plan:
-    """Return the data every page gets and what it is made of."""
+def plan_of(timeline: Timeline, locale: DateLocale | None = None) -> Plan:
+    """Return the data every page gets and what it is made of; locale: the dates'
+    language with the catalogue's words (by default, from the configured language)."""
     entries = {e.slug: Entry.of(e, timeline.eras) for e in timeline.events}
     overview = len(timeline.events) > FULL_INDEX_LIMIT
-    locale = date_locale(timeline.config.language)
+    locale = locale if locale is not None else date_locale(timeline.config.language)
     years = group_by_year((entries[e.slug] for e in timeline.events), split=overview,
                           locale=locale)
     by_tag = entries_by_tag(timeline, entries)
