@@ -123,3 +123,12 @@ def test_the_chart_speaks_the_language(make_project: MakeProject) -> None:
     html = (project / "site" / "index.html").read_text()
     assert '<text x="2.0%" y="43" text-anchor="start">сент. 2022</text>' in html
     assert 'aria-label="Beta, ок. сентябрь 2022"' in html
+
+
+def test_changing_the_language_renders_the_pages_again(make_project: MakeProject) -> None:
+    project = make_project({"content/a.md": event("Alpha", '"2023-01-05"')})
+    build(project)
+    (project / "timeline.toml").write_text('language = "uk"\n')
+    build(project)  # with the cache of the English build
+    page = (project / "site" / "index.html").read_text()
+    assert '<time datetime="2023-01-05">5 січня 2023</time>' in page
