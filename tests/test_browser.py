@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from browser import TIMEOUT, Problems, Served, chromium, npm_package, serve
-from conftest import REPO, MakeProject, event, write_files
+from conftest import REPO, write_files
 from playwright.sync_api import Browser, Page, expect
 from test_exports import HOSTILE, write_hostile_project
 
@@ -822,22 +822,3 @@ def test_printed_pages_write_out_source_addresses_and_leave_out_controls(
     assert {name: display != "none" for name, display in shown.items()} == {
         ".site-nav": False, ".site-footer": False, ".search": False, ".filter": False,
         ".timeline-tools": False, ".chart": True, ".timeline": True}
-
-
-@pytest.mark.parametrize("language", ["en", "ar"])
-def test_a_right_to_left_page_mirrors_the_rail(language: str, make_project: MakeProject,
-                                              page: Page) -> None:
-    project = make_project({"content/a.md": event("Alpha", '"2023-01-05"'),
-                            "timeline.toml": f'language = "{language}"\n'})
-    build(project)
-    page.goto((project / "site" / "index.html").as_uri())
-    when, title, rail = page.evaluate("""() => {
-        const box = (s) => document.querySelector(s).getBoundingClientRect();
-        const line = getComputedStyle(document.querySelector('.timeline'), '::before');
-        return [box('.entry-when'), box('.entry-title'),
-                box('.timeline').left + parseFloat(line.left)];
-    }""")
-    if language == "ar":  # the date column, the rail, then the entry, from the right
-        assert when["left"] > rail > title["right"]
-    else:
-        assert when["right"] < rail < title["left"]
