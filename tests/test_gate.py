@@ -450,7 +450,8 @@ def test_a_catalogue_value_that_is_not_text_is_located(
         make_project: MakeProject, capsys: pytest.CaptureFixture[str]) -> None:
     project = make_project({"content/e.md": event(), "timeline.toml": 'language = "de"\n',
                             "templates/locale/de.toml": '"Sources" = "Quellen"\n"Tags" = 3\n'})
-    assert ("templates/locale/de.toml:2: error: the translation of 'Tags' must be a string"
+    assert ("templates/locale/de.toml:2: error: the translation of 'Tags' must be a string, "
+            "or a table of plural forms (one, few, many, other...)"
             in check_lines(project, capsys))
 
 

@@ -19,6 +19,7 @@ from test_validation import (
 from timeline.build import build
 from timeline.config import Config
 from timeline.content.load import load_timeline
+from timeline.dates.locale import date_locale
 from timeline.dates.model import year_label
 from timeline.dates.parse import parse_date, parse_event_date
 from timeline.model import Event, Note, Source, Timeline
@@ -532,7 +533,17 @@ def test_template_filters() -> None:
     assert filters["is_interval"](caesar.date) is False
     assert filters["source_path"](Source("a:b", "A")) == filters["source_path"]("a:b")
     assert filters["source_path"]("report") == "sources/report/index.html"
-    assert filters["date_display"] is date_display and filters["back_links"] is back_links
+    assert filters["date_display"](caesar.date) == date_display(caesar.date)
+    assert filters["back_links"] is back_links
+
+
+def test_template_filters_in_russian() -> None:
+    filters = template_filters(date_locale("ru"))
+    caesar = make_event("caesar", "-0043-03-15")
+    assert filters["date_label"](caesar.date) == "15 марта 44 до н. э."
+    assert filters["year_label"](-43) == "44 до н. э."
+    span = filters["date_display"](make_event("s", "2023-01-05/2023-01-07").date)
+    assert (span.start.text, span.separator, span.end.text) == ("5", "–", "7 января 2023")
 
 
 class _Visible(HTMLParser):

@@ -21,6 +21,7 @@ from timeline.content.eras import ERAS
 from timeline.content.gate import CONTENT_DIR, EVENT_SUFFIX
 from timeline.content.load import NOTE_LABEL, load_timeline, require_project
 from timeline.content.sources import REGISTRY
+from timeline.dates.locale import date_locale
 from timeline.errors import (
     ContentError,
     Diagnostic,
@@ -246,7 +247,8 @@ def load_project(project: Path, *, drafts: bool = False, cache: Cache | None = N
 def note_label(project: Path, config: Config, report: Report) -> str:
     """Return the heading of editor's notes in the site's language, as the theme has it."""
     try:
-        return load_catalogue(project, config.language).get(NOTE_LABEL, NOTE_LABEL)
+        label = load_catalogue(project, config.language).get(NOTE_LABEL, NOTE_LABEL)
+        return label if isinstance(label, str) else NOTE_LABEL
     except ContentError as error:
         report.add(error)
         return NOTE_LABEL
@@ -271,9 +273,11 @@ def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None
         report = Report()
         copied = copied_files(project, timeline.config, report)
         report.raise_if_errors()
+    catalogue = load_catalogue(project, timeline.config.language)
+    locale = date_locale(timeline.config.language, catalogue)
     env = make_environment(project, language=timeline.config.language,
-                           filters=template_filters(), bytecode_cache=bytecode_cache)
-    plan = plan_of(timeline)
+                           filters=template_filters(locale), bytecode_cache=bytecode_cache)
+    plan = plan_of(timeline, locale)
     pages = plan_pages(timeline, plan)
     files: dict[str, Content] = {}
     files.update(copied)
@@ -286,7 +290,7 @@ def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None
     todo = pages
     if reuse is not None:
         settings = digest(timeline.config, source_date_epoch,
-                          load_catalogue(project, timeline.config.language))
+                          catalogue)
         templates = template_digests(env, project, {page.template for page in pages})
         reuse.digests = page_digests(pages, timeline, reuse.events, templates, settings, plan)
         todo = []
@@ -347,8 +351,11 @@ class _Rendering:
 
 def _environment(rendering: _Rendering) -> tuple[_Rendering, jinja2.Environment]:
     """Return the input with the template environment of one process."""
-    env = make_environment(rendering.project, language=rendering.timeline.config.language,
-                           filters=template_filters(), bytecode_cache=rendering.bytecode_cache)
+    language = rendering.timeline.config.language
+    env = make_environment(rendering.project, language=language,
+                           filters=template_filters(date_locale(
+                               language, load_catalogue(rendering.project, language))),
+                           bytecode_cache=rendering.bytecode_cache)
     return rendering, env
 
 

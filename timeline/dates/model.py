@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from timeline.dates.locale import DateLocale
 
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July",
                "August", "September", "October", "November", "December")
@@ -83,8 +87,10 @@ def _number(value: int) -> str:
     return f"{value:,}" if value >= 10000 else str(value)
 
 
-def year_label(year: int) -> str:
+def year_label(year: int, locale: DateLocale | None = None) -> str:
     """Format an astronomical year for people: 2023, 33, 1 BC, 44 BC, 170,000,003 BC."""
+    if locale is not None:
+        return locale.year(year)
     return _number(year) if year >= 1 else f"{_number(1 - year)} BC"
 
 
@@ -104,8 +110,19 @@ def weekday_of(year: int, month: int, day: int) -> int:
     return (days_from_civil(year, month, day) + 3) % 7  # 1970-01-01 was a Thursday
 
 
-def _qualify(text: str, approximate: bool, uncertain: bool) -> str:
+def month_label(year: int, month: int, locale: DateLocale | None = None) -> str:
+    """Format a month with its year, as a heading: September 2022, сентябрь 2022."""
+    if locale is not None:
+        return locale.month_year(year, month)
+    return f"{MONTH_NAMES[month - 1]} {year_label(year)}"
+
+
+def _qualify(text: str, approximate: bool, uncertain: bool,
+             locale: DateLocale | None = None) -> str:
     """Add the circa prefix and question-mark suffix to a label."""
+    if locale is not None:
+        return (f"{locale.word('c. ') if approximate else ''}{text}"
+                f"{locale.word('?') if uncertain else ''}")
     return f"{'c. ' if approximate else ''}{text}{'?' if uncertain else ''}"
 
 
@@ -162,8 +179,10 @@ class DatePoint:
             return text.removesuffix("+00:00") + ("Z" if text.endswith("+00:00") else "")
         return self.iso() + symbol
 
-    def label(self) -> str:
+    def label(self, locale: DateLocale | None = None) -> str:
         """Return an English label such as '4 January 2023, 14:30 MSK' or 'c. 2560 BC'."""
+        if locale is not None:
+            return _local_label(self, locale)
         if self.precision <= Precision.DECADE:
             return _qualify(_span_label(self.year, self.precision), self.approximate,
                             self.uncertain) + (", year unknown"
@@ -266,8 +285,10 @@ class EventDate:
             return f"{self.start.edtf(in_interval=True)}/{self.end.edtf(in_interval=True)}"
         return self.start.edtf()
 
-    def label(self) -> str:
+    def label(self, locale: DateLocale | None = None) -> str:
         """Return a label: the start's, or 'start – end' (compact when both share a year)."""
+        if locale is not None:
+            return _local_interval(self, locale)
         if self.missing_start is not None:
             unknown = ", start unknown" if self.missing_start is Missing.UNKNOWN else ""
             return f"until {self.start.label()}{unknown}"
@@ -326,3 +347,63 @@ def _compact_range(start: DatePoint, end: DatePoint) -> str | None:
     if start.month == end.month:
         return f"{start.day}–{end.day} {last} {year}"
     return f"{start.day} {first} – {end.day} {last} {year}"
+
+
+def _local_label(point: DatePoint, locale: DateLocale) -> str:
+    """Return a date point's label in a language other than English, from CLDR."""
+    word = locale.word
+    if point.precision <= Precision.DECADE:
+        length = 10 if point.precision is Precision.DECADE else 100
+        if point.year == 0:
+            text = f"{locale.year(0)} – {length - 1} {locale.era}"
+        elif point.precision is Precision.DECADE:
+            text = word("%(year)ss").replace("%(year)s", str(point.year))
+        else:
+            text = f"{point.year}–{point.year + length - 1}"
+        text = _qualify(text, point.approximate, point.uncertain, locale)
+        return text + (word(", year unknown") if point.precision is Precision.CENTURY else "")
+    month = point.month or 1
+    if point.precision >= Precision.DAY:
+        text = locale.day(point.year, month, point.day or 1)
+    elif point.precision is Precision.MONTH:
+        text = locale.month_year(point.year, month)
+    elif point.precision is Precision.SEASON:
+        text = f"{word(SEASON_NAMES[month // 3 - 1])} {locale.year(point.year)}"
+    else:
+        text = locale.year(point.year)
+    if point.precision >= Precision.MINUTE:
+        text += f", {point.hour:02d}:{point.minute:02d}"
+        if point.precision >= Precision.SECOND:
+            text += f":{point.second:02d}"
+        text += f" {point.zone_label or offset_label(point.offset or 0)}"
+    text = _qualify(text, point.approximate, point.uncertain, locale)
+    if point.unspecified is Precision.MONTH:
+        return text + word(", month unknown")
+    if point.unspecified is Precision.DAY:
+        return text + word(", day unknown" if point.month else ", month and day unknown")
+    return text
+
+
+def _local_interval(date: EventDate, locale: DateLocale) -> str:
+    """Return an event date's label in a language other than English."""
+    word = locale.word
+    if date.missing_start is not None:
+        unknown = word(", start unknown") if date.missing_start is Missing.UNKNOWN else ""
+        return f"{word('until ')}{date.start.label(locale)}{unknown}"
+    if date.missing_end is not None:
+        known = word(", end unknown") if date.missing_end is Missing.UNKNOWN else word(" on")
+        return f"{word('from ')}{date.start.label(locale)}{known}"
+    start, end = date.start, date.end
+    if end is None or start == end:
+        return start.label(locale)
+    plain = (start.precision == end.precision and not start.unspecified
+             and not end.unspecified and not date.approximate and not date.uncertain)
+    if plain and start.precision is Precision.YEAR and start.year >= 1 and end.year >= 1:
+        return f"{locale.number(start.year)}–{locale.number(end.year)}"
+    if plain and start.year == end.year and start.precision is Precision.MONTH:
+        return (f"{locale.stand_alone[(start.month or 1) - 1]}–"
+                f"{locale.month_year(end.year, end.month or 1)}")
+    if (plain and start.year == end.year and start.month == end.month
+            and start.precision is Precision.DAY and locale.day_first):
+        return f"{start.day}–{end.label(locale)}"
+    return f"{start.label(locale)} – {end.label(locale)}"

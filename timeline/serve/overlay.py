@@ -23,12 +23,13 @@ import jinja2
 from timeline.build import note_label
 from timeline.content.gate import CONTENT_DIR, EVENT_SUFFIX, read_source_file, relative
 from timeline.content.load import parse_one
+from timeline.dates.locale import date_locale
 from timeline.errors import Report, Severity, TimelineError
 from timeline.model import Event, Timeline
 from timeline.serve.preview import MemoryBytecodeCache
 from timeline.site.filters import template_filters
 from timeline.site.pages import plan_event_page, render_pages
-from timeline.site.theme import make_environment
+from timeline.site.theme import load_catalogue, make_environment
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +57,11 @@ class QuickPages:
 
     def update(self, timeline: Timeline) -> None:
         """Remember the timeline of a build that succeeded."""
-        env = make_environment(self.project, language=timeline.config.language,
-                               filters=template_filters(), bytecode_cache=self.bytecode_cache)
+        language = timeline.config.language
+        locale = date_locale(language, load_catalogue(self.project, language))
+        env = make_environment(self.project, language=language,
+                               filters=template_filters(locale),
+                               bytecode_cache=self.bytecode_cache)
         label = note_label(self.project, timeline.config, Report())
         slugs = {event.path: event.slug for event in timeline.events}
         if timeline.events:  # load the templates now, not on the first save

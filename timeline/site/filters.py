@@ -9,6 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from timeline.dates.locale import DateLocale
 from timeline.dates.model import DatePoint, EventDate, Precision, year_label
 from timeline.model import Event, Note, Source
 from timeline.site.search import js_json
@@ -46,17 +47,17 @@ class BackLink:
     place: str = ""  # the locators cited there, or ""
 
 
-def date_display(date: EventDate) -> DateDisplay:
+def date_display(date: EventDate, locale: DateLocale | None = None) -> DateDisplay:
     """Return the parts of a date label, the start shortened as in '5–7 January 2023'."""
     start, end = date.start, date.end
-    first = TimePart(start.label(), start.html_datetime())
+    first = TimePart(start.label(locale), start.html_datetime())
     if date.missing_start is not None or date.missing_end is not None:
-        before, after = date.label().split(first.text, 1)
+        before, after = date.label(locale).split(first.text, 1)
         return DateDisplay(first, None, "", date.approximate, date.uncertain, before, after)
     if end is None or end == start:
         return DateDisplay(first, None, "", date.approximate, date.uncertain)
-    last = TimePart(end.label(), end.html_datetime())
-    if date.label() == f"{first.text} – {last.text}":
+    last = TimePart(end.label(locale), end.html_datetime())
+    if date.label(locale) == f"{first.text} – {last.text}":
         return DateDisplay(first, last, " – ", date.approximate, date.uncertain)
     # A compact label drops the words the start shares with the end: 5–7 January 2023.
     words, shared = first.text.split(" "), last.text.split(" ")
@@ -69,11 +70,12 @@ def date_display(date: EventDate) -> DateDisplay:
                        date.approximate, date.uncertain)
 
 
-def source_date(point: DatePoint | None) -> TimePart | None:
+def source_date(point: DatePoint | None,
+                locale: DateLocale | None = None) -> TimePart | None:
     """Return a source's date (read at load) as a label with a `datetime` value."""
     if point is None:
         return None
-    return TimePart(point.label(), point.html_datetime())
+    return TimePart(point.label(locale), point.html_datetime())
 
 
 def fills(date: EventDate, within: str) -> bool:
@@ -158,17 +160,17 @@ def json_ld(event: Event, url: str | None = None, image: str | None = None) -> M
     return Markup(js_json(event_json_ld(event, url, image)))  # no '<', '>' or '&' in it
 
 
-def template_filters() -> dict[str, Callable[..., Any]]:
-    """Return the template filters for dates and paths."""
+def template_filters(locale: DateLocale | None = None) -> dict[str, Callable[..., Any]]:
+    """Return the template filters for dates (in locale's language; None: English) and paths."""
     return {
-        "date_label": lambda d: d.label(),
+        "date_label": lambda d: d.label(locale),
         "event_path": lambda e: event_path(e.slug),
-        "year_label": year_label,
+        "year_label": lambda y: year_label(y, locale),
         "html_datetime": lambda p: p.html_datetime() if isinstance(p, DatePoint) else None,
         "is_interval": lambda d: isinstance(d, EventDate) and d.is_interval,
         "fills": fills,
-        "date_display": date_display,
-        "source_date": source_date,
+        "date_display": lambda d: date_display(d, locale),
+        "source_date": lambda p: source_date(p, locale),
         "source_path": lambda s: source_path(s.id if isinstance(s, Source) else s),
         "back_links": back_links,
         "json_ld": json_ld,

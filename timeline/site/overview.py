@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from timeline.dates.locale import DateLocale
 from timeline.dates.model import MONTH_NAMES, civil_from_days, days_from_civil, year_label
 from timeline.model import Era, instants
 
@@ -109,7 +110,7 @@ class Overview:
 
 
 def draw(entries: Sequence[Entry], eras: Sequence[Era], years: Sequence[YearGroup], *,
-         limit: int = MARK_LIMIT) -> Overview | None:
+         limit: int = MARK_LIMIT, locale: DateLocale | None = None) -> Overview | None:
     """Return the overview of entries (in timeline order) and eras; None without entries.
 
     Up to limit entries are each a mark; more (or marks so crowded that they need more
@@ -125,13 +126,13 @@ def draw(entries: Sequence[Entry], eras: Sequence[Era], years: Sequence[YearGrou
         first, last = middle - DAY, middle + DAY
     axis = _Axis(first, last)
     lanes = _lanes([(axis.x(s), axis.x(e)) for s, e in (instants(era.date) for era in eras)])
-    bands = tuple(Band(era.label, era.date.label(), x, width, lane, lane * LANE, era.colour)
+    bands = tuple(Band(era.label, era.date.label(locale), x, width, lane, lane * LANE, era.colour)
                   for era, (x, width, lane) in zip(eras, lanes, strict=True) if lane >= 0)
     lane_count = max((b.lane + 1 for b in bands), default=0)
     top = lane_count * LANE + 6
     shift = entries[0].date.tz_offset * 60  # ticks and bins at the site's local midnight
-    ticks = _ticks(first + shift, last + shift, axis, shift)
-    marks = _marks(entries, spans, axis, top) if len(entries) <= limit else ()
+    ticks = _ticks(first + shift, last + shift, axis, shift, locale)
+    marks = _marks(entries, spans, axis, top, locale) if len(entries) <= limit else ()
     if not marks or max(m.row for m in marks) >= MAX_ROWS:
         bins = _bins(years, axis, top, shift, monthly=last - first <= 3 * 366 * DAY)
         axis_y = top + HISTOGRAM
@@ -157,7 +158,7 @@ class _Axis:
 
 
 def _marks(entries: Sequence[Entry], spans: Sequence[tuple[int, int]], axis: _Axis,
-           top: int) -> tuple[Mark, ...]:
+           top: int, locale: DateLocale | None) -> tuple[Mark, ...]:
     """Return a mark per entry, each on the first row where it keeps GAP from the last."""
     ends: list[float] = []  # the right edge of each row's last mark
     marks = []
@@ -171,7 +172,7 @@ def _marks(entries: Sequence[Entry], spans: Sequence[tuple[int, int]], axis: _Ax
         if row == len(ends):
             ends.append(0.0)
         ends[row] = x + width
-        marks.append(Mark(entry.slug, entry.title, entry.date.label(), x, width, row,
+        marks.append(Mark(entry.slug, entry.title, entry.date.label(locale), x, width, row,
                           top + row * ROW + ROW // 2, entry.date.approximate,
                           entry.date.uncertain))
     return tuple(marks)
@@ -224,23 +225,24 @@ def _year_start(year: int) -> int:
     return days_from_civil(year, 1, 1) * DAY
 
 
-def _ticks(first: int, last: int, axis: _Axis, shift: int) -> tuple[Tick, ...]:
+def _ticks(first: int, last: int, axis: _Axis, shift: int,
+           locale: DateLocale | None) -> tuple[Tick, ...]:
     """Return at most MAX_TICKS ticks at round dates: days, weeks, months or years;
     first and last are local (UTC + shift seconds), as the ticks' dates are."""
     span_days = (last - first) / DAY
     for step in _STEPS_DAYS:
         if span_days / step <= MAX_TICKS:
             day = -(-first // DAY)
-            return _place([(t * DAY, _day_label(t, t == day)) for t in
+            return _place([(t * DAY, _day_label(t, t == day, locale)) for t in
                            range(day, last // DAY + 1, step)], axis, shift)
     for step in _STEPS_MONTHS:
         if span_days / 30.44 / step <= MAX_TICKS:
-            return _place(_months(first, last, step), axis, shift)
+            return _place(_months(first, last, step, locale), axis, shift)
     span_years = span_days / 365.2425
     step = 1
     while span_years / step > MAX_TICKS:
         step = _next_step(step)
-    return _place(_years(first, last, step), axis, shift)
+    return _place(_years(first, last, step, locale), axis, shift)
 
 
 def _next_step(step: int) -> int:
@@ -248,14 +250,21 @@ def _next_step(step: int) -> int:
     return step * 5 // 2 if str(step).startswith("2") else step * 2
 
 
-def _day_label(day: int, first: bool) -> str:
+def _short_month(month: int, locale: DateLocale | None) -> str:
+    """Return a month's short name: 'Jan', or the locale's stand-alone abbreviation."""
+    return MONTH_NAMES[month - 1][:3] if locale is None else locale.short_months[month - 1]
+
+
+def _day_label(day: int, first: bool, locale: DateLocale | None) -> str:
     """Label a day: '4 Jan', with the year on the first tick and on 1 January."""
     year, month, number = civil_from_days(day)
-    text = f"{number} {MONTH_NAMES[month - 1][:3]}"
-    return f"{text} {year_label(year)}" if first or (month, number) == (1, 1) else text
+    text = f"{number} {_short_month(month, locale)}"
+    return (f"{text} {year_label(year, locale)}" if first or (month, number) == (1, 1)
+            else text)
 
 
-def _months(first: int, last: int, step: int) -> list[tuple[int, str]]:
+def _months(first: int, last: int, step: int,
+            locale: DateLocale | None) -> list[tuple[int, str]]:
     """Return the first days of every step-th month (counted from January) in the span."""
     year, month, day = civil_from_days(first // DAY)
     index = year * 12 + month - 1 + (day > 1 or first % DAY > 0)
@@ -266,13 +275,14 @@ def _months(first: int, last: int, step: int) -> list[tuple[int, str]]:
         instant = days_from_civil(year, month + 1, 1) * DAY
         if instant > last:
             return found
-        name = MONTH_NAMES[month][:3]
-        found.append((instant, f"{name} {year_label(year)}" if not found or month == 0
+        name = _short_month(month + 1, locale)
+        found.append((instant, f"{name} {year_label(year, locale)}" if not found or month == 0
                       else name))
         index += step
 
 
-def _years(first: int, last: int, step: int) -> list[tuple[int, str]]:
+def _years(first: int, last: int, step: int,
+           locale: DateLocale | None) -> list[tuple[int, str]]:
     """Return the first instants of the round years in the span: those whose number as
     written (2000, or 500 for 500 BC) is a multiple of step."""
     low = civil_from_days(first // DAY)[0]
@@ -281,11 +291,13 @@ def _years(first: int, last: int, step: int) -> list[tuple[int, str]]:
     bc = range(-(-(1 - min(high, 0)) // step) * step, 1 - low + 1, step)  # written numbers
     ad = range(-(-max(low, 1) // step) * step, high + 1, step)
     years = sorted([1 - n for n in bc] + list(ad))
-    return [(_year_start(y), _year_text(y)) for y in years]
+    return [(_year_start(y), _year_text(y, locale)) for y in years]
 
 
-def _year_text(year: int) -> str:
+def _year_text(year: int, locale: DateLocale | None) -> str:
     """Label a year, millions of years in words: 2023, 44 BC, 12 million BC."""
+    if locale is not None:  # no words for millions here: 12 000 000 до н. э.
+        return locale.year(year)
     number = year if year >= 1 else 1 - year
     if number >= 1_000_000 and number % 100_000 == 0:
         text = f"{number / 1_000_000:g} million"

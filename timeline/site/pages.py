@@ -13,7 +13,8 @@ from typing import Any
 
 import jinja2
 
-from timeline.dates.model import MONTH_NAMES, EventDate, year_label
+from timeline.dates.locale import DateLocale, date_locale, text_direction
+from timeline.dates.model import EventDate, month_label, year_label
 from timeline.model import Era, Event, Source, Timeline
 from timeline.site.overview import Overview, draw
 from timeline.site.urls import (
@@ -161,7 +162,8 @@ class FilterChoices:
 
 
 def group_by_year(entries: Iterable[Entry], *, split: bool = False,
-                  part_of: str | None = None) -> tuple[YearGroup, ...]:
+                  part_of: str | None = None,
+                  locale: DateLocale | None = None) -> tuple[YearGroup, ...]:
     """Return entries grouped by the year and month they start in, in timeline order.
 
     With split, a year of more than FULL_INDEX_LIMIT entries gets month pages; with
@@ -174,9 +176,9 @@ def group_by_year(entries: Iterable[Entry], *, split: bool = False,
     groups = []
     for year, months in sorted(years.items()):
         cut = split and sum(map(len, months.values())) > FULL_INDEX_LIMIT
-        label = year_label(year)
+        label = year_label(year, locale)
         groups.append(YearGroup(year, label, tuple(
-            MonthGroup(month, f"{MONTH_NAMES[month - 1]} {label}" if month else label,
+            MonthGroup(month, month_label(year, month, locale) if month else label,
                        tuple(evs), month_path(year, month) if cut and month else None)
             for month, evs in sorted(months.items(), key=lambda item: item[0] or 0)
         ), year_path(year), part_path(part_of, year) if part_of else None))
@@ -240,7 +242,7 @@ def plan_pages(timeline: Timeline, plan: Plan | None = None) -> list[Page]:
     pages.extend(_event_page(events, index, plan) for index in range(len(events)))
     pages.append(Page("tags/index.html", "tags.html", shared, frozenset(nav | {"tags"})))
     for tag in tags:
-        groups = _listing_groups(by_tag[tag.slug][1], tag.path)
+        groups = _listing_groups(by_tag[tag.slug][1], tag.path, plan.locale)
         choices = None if overview else filter_choices(by_tag[tag.slug][1], plan, tags=False)
         context = {**shared, "tag": tag, "groups": groups, "part": None, "choices": choices}
         whole = f"tag-years:{tag.slug}" if groups and groups[0].page else f"tag:{tag.slug}"
@@ -255,7 +257,7 @@ def plan_pages(timeline: Timeline, plan: Plan | None = None) -> list[Page]:
         path = source_path(source.id)
         info = SourceInfo(source, path, len(cited))
         listing = tuple(entries[e.slug] for e in cited)
-        groups = _listing_groups(listing, path)
+        groups = _listing_groups(listing, path, plan.locale)
         choices = None if overview else filter_choices(listing, plan, sources=False)
         context = {**shared, "info": info, "groups": groups, "part": None, "choices": choices}
         whole = (f"source-years:{source.id}" if groups and groups[0].page
@@ -287,6 +289,7 @@ class Plan:
     by_tag: dict[str, tuple[str, tuple[Entry, ...]]]
     home_of: dict[str, str]
     timeline: Timeline
+    locale: DateLocale | None = None  # the dates' language; None: English
 
     @functools.cached_property
     def sources(self) -> tuple[tuple[Source, tuple[Event, ...]], ...]:
@@ -297,13 +300,13 @@ class Plan:
     def chart(self) -> Overview | None:
         """Return the overview picture of the whole timeline (None without events)."""
         listed = [self.entries[e.slug] for e in self.timeline.events]
-        return draw(listed, self.timeline.eras, self.shared["years"])
+        return draw(listed, self.timeline.eras, self.shared["years"], locale=self.locale)
 
     @functools.cached_property
     def year_charts(self) -> dict[int, Overview | None]:
         """Return the overview picture of each year's page, by year."""
         return {group.year: draw([e for m in group.months for e in m.events],
-                                 self.timeline.eras, (group,))
+                                 self.timeline.eras, (group,), locale=self.locale)
                 for group in self.shared["years"]}
 
     @functools.cached_property
@@ -328,18 +331,21 @@ def filter_choices(entries: Iterable[Entry], plan: Plan, *, tags: bool = True,
         len(listed),
         tuple(TagInfo(t.name, t.slug, t.path, counts[t.slug])
               for t in plan.shared["tags"] if counts[t.slug]) if tags else (),
-        tuple((year, year_label(year)) for year in found_years)
+        tuple((year, year_label(year, plan.locale)) for year in found_years)
         if years and len(found_years) > 1 else (),
         tuple(sorted(((i, titles[i]) for i in cited), key=lambda it: (it[1].lower(), it[0])))
         if sources else ())
     return choices if choices.tags or choices.years or choices.sources else None
 
 
-def plan_of(timeline: Timeline) -> Plan:
-    """Return the data every page gets and what it is made of."""
+def plan_of(timeline: Timeline, locale: DateLocale | None = None) -> Plan:
+    """Return the data every page gets and what it is made of; locale: the dates'
+    language with the catalogue's words (by default, from the configured language)."""
     entries = {e.slug: Entry.of(e, timeline.eras) for e in timeline.events}
     overview = len(timeline.events) > FULL_INDEX_LIMIT
-    years = group_by_year((entries[e.slug] for e in timeline.events), split=overview)
+    locale = locale if locale is not None else date_locale(timeline.config.language)
+    years = group_by_year((entries[e.slug] for e in timeline.events), split=overview,
+                          locale=locale)
     by_tag = entries_by_tag(timeline, entries)
     tags = tuple(TagInfo(name, slug, tag_path(slug), len(evs))
                  for slug, (name, evs) in by_tag.items())
@@ -356,7 +362,7 @@ def plan_of(timeline: Timeline) -> Plan:
               "has_notes": has_notes}
     nav = {f"overview={overview}", "tags:names",  # tag_of: each tag's name, slug and page
            f"notes={has_notes}"}  # the link to the notes page
-    return Plan(shared, nav, entries, by_tag, home_of, timeline)
+    return Plan(shared, nav, entries, by_tag, home_of, timeline, locale)
 
 
 def plan_event_page(timeline: Timeline, slug: str) -> Page:
@@ -379,10 +385,12 @@ def _event_page(events: tuple[Event, ...], index: int, plan: Plan) -> Page:
                  | {f"first={previous is None}", f"last={following is None}"}))
 
 
-def _listing_groups(entries: tuple[Entry, ...], path: str) -> tuple[YearGroup, ...]:
+def _listing_groups(entries: tuple[Entry, ...], path: str,
+                    locale: DateLocale | None) -> tuple[YearGroup, ...]:
     """Return the years of a tag's or source's page, each with a page of its own if the
     listing holds more than FULL_INDEX_LIMIT entries."""
-    return group_by_year(entries, part_of=path if len(entries) > FULL_INDEX_LIMIT else None)
+    return group_by_year(entries, part_of=path if len(entries) > FULL_INDEX_LIMIT else None,
+                         locale=locale)
 
 
 def _month_pages(group: YearGroup, shared: dict[str, Any], nav: set[str],
@@ -569,7 +577,8 @@ def render_pages(env: jinja2.Environment, timeline: Timeline,
     """Render each page; yield its site path and its bytes."""
     config = timeline.config
     site = {"title": config.title, "description": config.description,
-            "language": config.language, "base_url": config.base_url}
+            "language": config.language, "base_url": config.base_url,
+            "direction": text_direction(config.language)}
     for page in pages:
         template = env.get_template(page.template)
         absolute = page.dest == "404.html" and config.base_url is not None

@@ -12,11 +12,13 @@ from typing import Any
 import jinja2
 
 from timeline.content import gate
+from timeline.dates.locale import babel_locale
 from timeline.errors import ContentError
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = "templates"
 LOCALE_DIR = "locale"
+PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")  # CLDR's plural categories
 
 
 def default_theme_dir() -> Path:
@@ -53,9 +55,12 @@ def theme_roots(project: Path) -> list[tuple[Path, str]]:
     return [(default, "")]
 
 
-def load_catalogue(project: Path, language: str) -> dict[str, str]:
+Catalogue = dict[str, "str | dict[str, str]"]  # a plural: its forms by CLDR category
+
+
+def load_catalogue(project: Path, language: str) -> Catalogue:
     """Return the interface strings translated to language ({} for the theme's own English)."""
-    catalogue: dict[str, str] = {}
+    catalogue: Catalogue = {}
     for root, folder in reversed(theme_roots(project)):  # the project's file wins
         rel = _join(folder, LOCALE_DIR, f"{language}.toml")
         if os.path.lexists(root / rel):
@@ -63,7 +68,7 @@ def load_catalogue(project: Path, language: str) -> dict[str, str]:
     return catalogue
 
 
-def _parse_catalogue(file: gate.Text) -> dict[str, str]:
+def _parse_catalogue(file: gate.Text) -> Catalogue:
     """Return a catalogue's strings, or raise a ContentError located in the file."""
     try:
         data = tomllib.loads(file.text)
@@ -72,9 +77,13 @@ def _parse_catalogue(file: gate.Text) -> dict[str, str]:
         raise ContentError(file.path, int(match.group(1)) if match else 0,
                            f"invalid TOML: {error}") from None
     for key, value in data.items():
+        if isinstance(value, dict) and value and all(
+                form in PLURAL_FORMS and isinstance(text, str) for form, text in value.items()):
+            continue
         if not isinstance(value, str):
             raise ContentError(file.path, _line_of(key, file.text),
-                               f"the translation of '{key}' must be a string")
+                               f"the translation of '{key}' must be a string, or a table "
+                               f"of plural forms (one, few, many, other...)")
     return data
 
 
@@ -148,13 +157,22 @@ def make_environment(project: Path, *, language: str = "en",
         bytecode_cache=bytecode_cache,
     )
     catalogue = load_catalogue(project, language)
+    rules = babel_locale(language)
 
     def gettext(message: str) -> str:
-        return catalogue.get(message, message)
+        found = catalogue.get(message, message)
+        return found if isinstance(found, str) else message
 
     def ngettext(singular: str, plural: str, n: int) -> str:
+        forms = catalogue.get(singular)
+        if isinstance(forms, dict):  # forms by the language's plural rule, from CLDR
+            category = rules.plural_form(n) if rules is not None else (
+                "one" if n == 1 else "other")
+            found = forms.get(category) or forms.get("other") or forms.get("many")
+            if found is not None:
+                return found
         key = singular if n == 1 else plural
-        return catalogue.get(key, key)
+        return gettext(key)
 
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(filters or {})
