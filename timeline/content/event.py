@@ -10,6 +10,7 @@ from typing import Any
 from timeline.config import Config
 from timeline.content.attachments import AttachmentError, attachment_path, attachment_size
 from timeline.content.citations import Citation, scan_citations
+from timeline.content.claims import cite_claims, read_claims
 from timeline.content.gate import SourceFile
 from timeline.content.links import relative_links, scan_xrefs
 from timeline.content.markup import Renderer
@@ -22,7 +23,7 @@ from timeline.model import Event, Media, Note, Source
 from timeline.site.urls import SLUG, name_too_long, slug_of_path, slugify, tag_slug
 
 FIELDS = ("title", "date", "end", "slug", "timezone", "tags", "location", "summary",
-          "draft", "note", "sources", "media", "updated")
+          "draft", "note", "sources", "media", "updated", "claims")
 MEDIA_FIELDS = ("src", "alt", "caption", "credit")
 TEXT_FIELDS = ("title", "summary", "location", "note", "alt", "caption", "credit")
 
@@ -123,6 +124,8 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
         _check_citations(file.path, [
             (c, file.meta.text_line(("note",), raw, c.offset + lead))
             for c in scan_citations(note, fields.line("note"))], available, report)
+    claims = read_claims(file.meta, file.path, available, zone=zone,
+                         date_order=config.date_order, report=report)
     _check_xrefs(file, renderer.titles, unpublished, report)
     if len(report.errors) > errors_before or title is None or date is None or slug is None:
         return None
@@ -130,6 +133,7 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
     numbering = rendered.numbering
     note_html = (renderer.render(note, known=available.__contains__, numbering=numbering).html
                  if note else None)
+    claims = cite_claims(claims, numbering)
     for source in listed:
         numbering.add_uncited(source.id)
     notes = tuple(
@@ -143,7 +147,7 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
         location=location, notes=notes,
         editor_note=note_html,
         media=media, draft=draft, updated=updated,
-        links=relative_links(file.body, file.body_line),
+        links=relative_links(file.body, file.body_line), claims=claims,
     )
 
 
