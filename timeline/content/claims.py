@@ -17,6 +17,11 @@ from timeline.model import Account, Claim, Source
 CLAIM_FIELDS = ("label", "accounts")
 ACCOUNT_FIELDS = ("value", "by", "source", "as_of")
 SOURCE_EXAMPLE = 'e.g. source: "article-2023-01-05, para. 3"'
+HINTS = {"label": "what is claimed, e.g. label: Killed",
+         "value": "the figure or statement as the source gives it",
+         "by": "who gives the value",
+         "source": f"the id of the source that gives it, {SOURCE_EXAMPLE}",
+         "as_of": "a date"}
 
 
 @dataclass
@@ -44,10 +49,11 @@ class _Reader:
         """Return item[key] as non-empty text, or None after reporting what is wrong."""
         value = item.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
-            self.error(f"{what} needs '{key}'", *at)
+            where = (*at, key) if key in item else at
+            self.error(f"{what} needs '{key}': {HINTS[key]}", *where)
             return None
         if not isinstance(value, str):
-            self.error(f"{what} '{key}' must be text, not a {_kind(value)}", *at, key)
+            self.error(f"'{key}' of {what} must be text, not a {_kind(value)}", *at, key)
             return None
         return " ".join(value.split())
 
@@ -91,10 +97,6 @@ class _Reader:
                ) -> tuple[str, str | None] | None:
         """Return the cited source id and locator of `source: "id, locator"`, as a body
         citation `[@id, locator]` reads them."""
-        if "source" not in item:
-            self.error(f"an account needs 'source': the id of the source that gives it, "
-                       f"{SOURCE_EXAMPLE}", *at)
-            return None
         text = self.text(item, "source", "an account", *at)
         if text is None:
             return None
