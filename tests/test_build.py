@@ -83,6 +83,7 @@ def test_events_json_shape(make_project: MakeProject, tmp_path: Path) -> None:
                      "author": None, "url": "https://example.org/article",
                      "archive": "https://archive.example.org/article", "date": "2023-01-05",
                      "kind": None, "file": None}],
+        "claims": [],
         "path": "content/caesar.md",
     }
 
