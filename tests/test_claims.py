@@ -140,18 +140,21 @@ def test_the_event_page_has_a_table_per_claim_linked_to_its_notes(
     project = project_with(make_project)
     build(project)
     page = (project / "site" / "events" / "strike" / "index.html").read_text()
-    table = page[page.index('<table class="claim is-disputed">'):page.index("</table>")]
+    start = page.index('<table class="claim is-disputed" role="table">')
+    table = page[start:page.index("</table>")]
     assert ('<caption><span class="claim-label">Killed</span> '
             '<span class="claim-status">disputed</span></caption>') in table
-    rows = re.findall(r"<tr>\n(.*?)\n</tr>", table, re.S)
-    assert [re.findall(r'<td class="claim-value">(.*?)</td>', row) for row in rows] == [
+    rows = re.findall(r'<tr role="row">\n(.*?)\n</tr>', table, re.S)
+    assert [re.findall(r'<td class="claim-value" role="cell">(.*?)</td>', row) for row in rows] == [
         ["63"], ["89"], ["closer to 300"]]  # earliest first, undated last
     assert ('<a class="citation-link" href="#source-1" id="cite-1-3" role="doc-noteref" '
             'aria-label="Source 1, para. 3">1</a>]</sup> '
             '<span class="claim-locator">para. 3</span>') in rows[0]
     assert '<time datetime="2023-01-02">2 January 2023</time>' in rows[0]
     assert 'href="#source-2" id="cite-2-1"' in rows[2]
-    assert '<span class="claim-undated">not given</span>' in rows[2]
+    assert ('<td class="claim-as-of is-undated" role="cell"><span class="claim-cell-label" '
+            'aria-hidden="true">As of </span><span class="claim-undated">not given</span>'
+            '</td>') in rows[2]
     # each note links back to the accounts that cite it
     assert 'href="#cite-1-3"' in page and 'href="#cite-2-1"' in page
 
@@ -170,7 +173,8 @@ def test_claim_values_are_escaped_everywhere(make_project: MakeProject) -> None:
         assert "<script>alert" not in text and "<b>Killed" not in text, path
         assert "<i>A</i>" not in text, path
     page = (project / "site" / "events" / "strike" / "index.html").read_text()
-    assert '<td class="claim-value">&lt;script&gt;alert(1)&lt;/script&gt;</td>' in page
+    assert ('<td class="claim-value" role="cell">&lt;script&gt;alert(1)&lt;/script&gt;</td>'
+            in page)
     assert "claim-status" not in page  # one account: not disputed
 
 
