@@ -27,6 +27,7 @@ PAGES = {
     "tag": f"tags/{TAG}/index.html",
     "sources index": "sources/index.html",
     "source": "sources/article-2023-01-05/index.html",
+    "editor's notes": "notes/index.html",
     "404": "no-such-page/index.html",  # the server answers with the site's 404.html
 }
 

@@ -77,3 +77,32 @@ def test_a_citation_in_a_plain_multiline_note_is_reported_at_its_own_line(
     project = make_project({"content/a.md": event(note="First [@article]\n  then [@nowhere].")})
     assert [str(d) for d in check(project).errors] == [
         "content/a.md:5: error: unknown source '@nowhere'."]
+
+
+CHECKABLE = {"url": "https://example.org/b", "archive": "https://archive.example.org/b",
+             "file": "b.txt", "isbn": "978-0-306-40615-7", "doi": "10.1000/xyz123",
+             "archive_id": '"Case 1:23-cv-00001, docket 12"'}
+
+
+@pytest.mark.parametrize("field", sorted(CHECKABLE))
+def test_a_source_with_a_link_a_copy_or_an_identifier_is_checkable(
+        make_project: MakeProject, field: str) -> None:
+    sources = f"b:\n  title: Book\n  {field}: {CHECKABLE[field]}\n"
+    project = make_project({"content/a.md": event(body="Text [@b]."), "content/b.txt": "B"},
+                           sources=sources)
+    found = [str(d) for d in check(project, strict=True).diagnostics]
+    assert found == (["content/sources.yaml:1: error: source 'b' has a url but no archive: "
+                      "add an archived copy so the source stays checkable"]
+                     if field == "url" else [])
+
+
+def test_a_source_with_only_a_page_and_an_edition_cannot_be_checked(
+        make_project: MakeProject) -> None:
+    sources = "b:\n  title: Book\n  page: \"12\"\n  edition: 2nd\n"
+    project = make_project({"content/a.md": event(body="Text [@b].")}, sources=sources)
+    assert [str(d) for d in check(project).diagnostics] == [
+        "content/sources.yaml:1: warning: source 'b' has no url, archive, file, isbn, doi or "
+        "archive_id: readers cannot check it (add a copy with 'file' if you can)"]
+    assert [str(d) for d in check(project, strict=True).errors] == [
+        "content/sources.yaml:1: error: source 'b' has no url, archive, file, isbn, doi or "
+        "archive_id: readers cannot check it (add a copy with 'file' if you can)"]

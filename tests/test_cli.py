@@ -152,3 +152,12 @@ def test_source_date_epoch_at_the_end_of_9999_dates_the_feed(make_project: MakeP
     result = run("build", zero, "--base-url", "https://example.org/",
                  env={"SOURCE_DATE_EPOCH": "0000"})
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("command", [["build"], ["check"], ["serve"], ["init"], ["new"],
+                                     ["import"], ["import", "timelinejs"]])
+def test_every_command_s_help_shows_an_example(command: list[str]) -> None:
+    result = run(*command, "--help")
+    assert result.returncode == 0
+    example = result.stdout.split("example:", 1)[1].split()
+    assert example[0] == "timeline" and example[1] == command[0]

@@ -19,6 +19,9 @@ before a table or paragraph says how to run it.
   `PATH:LINE: `, or the message after `error: `.
 - `events-json` / `file: PATH`: a fenced block that equals an object of the example
   project's events.json / a file of the repository.
+- `check-citations`, with files as for `project`: a fenced block of a `$ timeline check
+  ...` line and its whole output, run on that project (the exit status is 1 when the
+  output says the coverage is below the minimum).
 - `citations`: a table of citation brackets (`Written`) and the mark shown for each
   (`Shown`) with its tooltip (`Title`), every id known.
 - `invalid-corpus`: the table is checked by tests/test_invalid.py.
@@ -44,6 +47,7 @@ from test_invalid import code_spans
 
 from timeline.build import build, source_date_epoch
 from timeline.check import check
+from timeline.cli import main
 from timeline.content.load import load_timeline
 from timeline.content.markup import Renderer
 from timeline.errors import Diagnostic, TimelineError
@@ -142,7 +146,8 @@ def test_every_example_is_marked() -> None:
 
 def test_every_marker_is_known() -> None:
     known = {"dates", "citations", "date-errors", "order", "config-errors", "slugs", "project",
-             "events-json", "invalid-corpus", "source-date-epoch"}
+             "events-json", "invalid-corpus", "source-date-epoch", "identifiers",
+             "check-citations"}
     for block in BLOCKS:
         if block.marker is not None:
             assert block.kind in known or block.marker.startswith(("unchecked:", "file:")), \
@@ -306,6 +311,26 @@ def test_slug(where: str, header: list[str], row: list[str], tmp_path: Path) -> 
         assert [e.slug for e in timeline.events] == code_spans(result)
 
 
+IDENTIFIER_ROWS = _table_rows("identifiers")
+
+
+@pytest.mark.parametrize("where, header, row", IDENTIFIER_ROWS,
+                         ids=[r[0] for r in IDENTIFIER_ROWS])
+def test_identifier(where: str, header: list[str], row: list[str], tmp_path: Path) -> None:
+    field, _, written = code_spans(row[_column(header, "written")])[0].partition(": ")
+    project = _project(tmp_path, {
+        "content/sources.yaml": f"s:\n  title: S\n  {field}: {json.dumps(written)}\n",
+        "content/e.md": _event_file("E", "2023", []).replace("Text.", "Text [@s].")})
+    result = build(project, tmp_path / "site")
+    assert not result.report.errors
+    (kept,) = code_spans(row[_column(header, "kept")])
+    assert getattr(result.timeline.sources["s"], field) == kept
+    page = (tmp_path / "site" / "sources" / "s" / "index.html").read_text(encoding="utf-8")
+    links = code_spans(row[_column(header, "link")])
+    assert [link for link in links if f'href="{link}"' in page] == links
+    assert links or f"{kept}</span>" in page
+
+
 # --- whole projects -------------------------------------------------------------------
 
 def project_files(marker: str) -> dict[str, str]:
@@ -350,6 +375,25 @@ def test_project_messages(block: Block, tmp_path: Path) -> None:
     for message in shown:
         assert any(matches(message, d) for d in diagnostics), (message,
                                                                [str(d) for d in diagnostics])
+
+
+CHECK_CITATIONS = examples("check-citations")
+
+
+@pytest.mark.parametrize("block", CHECK_CITATIONS, ids=[b.id for b in CHECK_CITATIONS])
+def test_check_citations_output(block: Block, tmp_path: Path,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    assert block.marker is not None
+    project = _project(tmp_path, project_files(block.marker))
+    command, *output = _fenced(block).splitlines()
+    args = command.removeprefix("$ timeline ").split()
+    status = main([*args, str(project)])
+    assert capsys.readouterr().out.splitlines() == output
+    assert status == (1 if any("is below the minimum" in line for line in output) else 0)
+
+
+def test_there_is_a_check_citations_example() -> None:
+    assert CHECK_CITATIONS
 
 
 # --- fenced blocks ---------------------------------------------------------------------

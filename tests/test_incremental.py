@@ -86,6 +86,16 @@ EDITS: dict[str, tuple[Callable[[Path], None], set[str]]] = {
                   ENTRY_OF_E2 | {"tags/y/index.html", "tags/index.html"}),
     "source edited": (lambda c: edit(c / "sources.yaml", "Source B", "Source Bee"),
                       {"sources/b/index.html", "sources/index.html"}),
+    "identifier of a source added": (
+        lambda c: edit(c / "sources.yaml", "Source B", "Source B\n  isbn: 9780306406157"),
+        {"sources/b/index.html", "sources/index.html"}),
+    # the source notes of the events citing it show it; listings show only titles (the
+    # edit keeps b on its line: a source's line is among its page's inputs)
+    "identifier of a cited source edited": (
+        lambda c: edit(c / "sources.yaml", "a:\n  title: Source A\n",
+                       "a: {title: Source A,\n  doi: 'doi:10.1000/182'}\n"),
+        {"sources/a/index.html", "sources/index.html",
+         *(f"events/e{n}/index.html" for n in range(6))}),
     "cited source replaced by another": (  # as many sources as before, not the same
         lambda c: edit(c / "e2.md", "Text [@a].", "Text [@b]."),
         ENTRY_OF_E2 | {"sources/b/index.html"}),
@@ -121,9 +131,29 @@ def test_an_edit_renders_only_the_pages_that_depend_on_it(tmp_path: Path, name: 
     assert result.rendered, "the edit must render something"
     assert rendered(result) == expected
     # the events citing an edited source are read again (its title is in their pages)
-    assert result.parsed == {"source edited": 0, "title of a cited source edited": 6}.get(
+    assert result.parsed == {"source edited": 0, "title of a cited source edited": 6,
+                             "identifier of a source added": 0,
+                             "identifier of a cited source edited": 6}.get(
         name, 0 if name.startswith("era") else 1)
     assert digest(project / "site") == clean(project, tmp_path)
+
+
+def test_an_edited_note_renders_the_notes_page_and_an_unrelated_body_does_not(
+        tmp_path: Path) -> None:
+    project = make(tmp_path / "p")
+    content = project / "content"
+    build(project)
+    edit(content / "e1.md", "tags: [y]", "tags: [y]\nnote: The date is doubtful.")
+    every = set(build(project).rendered)  # the first note: every page links to the notes page
+    assert "notes/index.html" in every and "tags/index.html" in every
+    edit(content / "e1.md", "doubtful", "uncertain")
+    assert rendered(build(project)) == {"events/e1/index.html", "notes/index.html"}
+    edit(content / "e3.md", "Text [@a].", "Text [@a].\n\n> [!NOTE]\n> A callout.")
+    assert rendered(build(project)) == {"events/e3/index.html", "notes/index.html"}
+    edit(content / "e4.md", "Text [@a].", "Text [@a].\n\nA second paragraph.")
+    assert rendered(build(project)) == {"events/e4/index.html"}
+    assert digest(project / "site") == clean(project, tmp_path)
+    assert b"A callout." in (project / "site" / "notes" / "index.html").read_bytes()
 
 
 def test_nothing_changed_does_nothing_and_keeps_every_file(tmp_path: Path) -> None:
@@ -404,6 +434,9 @@ EXPORT_EDITS: dict[str, tuple[Callable[[Path], None], dict[str, object], int | N
     "copy": (lambda p: shutil.copy(p / "content" / "e2.md", p / "content" / "e2b.md"), {}, 5 + 1),
     "source edited": (lambda p: edit(p / "content" / "sources.yaml", "Source B", "Source Bee"),
                       {}, 5),
+    "identifier of a source edited": (
+        lambda p: edit(p / "content" / "sources.yaml", "Source B",
+                       "Source B\n  isbn: 0-8044-2957-X\n  archive_id: MS 1"), {}, 5),
     "base_url changed": (lambda p: None, {"base_url": "https://example.com/x/"}, None),
     "SOURCE_DATE_EPOCH changed": (lambda p: None,
                                   {"environ": {"SOURCE_DATE_EPOCH": "1700000000"}}, None),

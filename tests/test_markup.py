@@ -36,9 +36,35 @@ def test_citations_in_code_are_not_rendered() -> None:
 
 def test_note_callout_becomes_an_editors_note() -> None:
     html = Renderer().render("Report.\n\n> [!NOTE]\n> The article says Saratov.\n").html
-    assert '<aside class="editor-note" role="note">' in html
-    assert "The article says Saratov." in html
-    assert "[!NOTE]" not in html
+    assert html == ('<p>Report.</p>\n<aside aria-label="Editor\'s note" class="editor-note" '
+                    'role="note">\n<p class="editor-note-label">Editor\'s note</p>\n'
+                    "<p>The article says Saratov.</p>\n</aside>")
+
+
+def test_a_notes_copy_for_the_notes_page_has_no_ids_and_links_back_to_its_page() -> None:
+    body = ("Body [@a].\n\n> [!NOTE]\n> Said [@b, p. 2] on [[b]], [up](#sources),"
+            " [web](https://example.org/x) and [file](../../documents/a.txt).\n")
+    rendered = Renderer(titles={"b": "B"}).render(body, page="events/a/index.html")
+    assert 'id="cite-2-1"' in rendered.html
+    assert rendered.notes == (
+        '<div class="editor-note-text">\n<p>Said <sup class="citation">[<a aria-label="Source 2,'
+        ' p. 2" class="citation-link" href="../events/a/index.html#source-2" role="doc-noteref" '
+        'title="p. 2">2</a>]</sup> on <a class="xref" href="../events/b/index.html">B</a>, '
+        '<a href="../events/a/index.html#sources">up</a>, <a href="https://example.org/x">web</a>'
+        ' and <a href="../documents/a.txt">file</a>.</p>\n</div>',)
+
+
+def test_a_whole_note_is_copied_numbered_after_the_body_and_sanitised() -> None:
+    renderer = Renderer()
+    body = renderer.render("Body [@a].", page="events/a/index.html")
+    assert body.notes == ()
+    note = renderer.render("Note [@b] <script>x()</script><b>&</b>", numbering=body.numbering,
+                           page="events/a/index.html", note=True)
+    assert note.notes == (
+        '<div class="editor-note-text">\n<p>Note <sup class="citation">[<a aria-label="Source 2"'
+        ' class="citation-link" href="../events/a/index.html#source-2" role="doc-noteref">2</a>]'
+        "</sup> <b>&amp;</b></p>\n</div>",)
+    assert Renderer().render("> [!NOTE]\n> n").notes == ()  # no page: nothing copied
 
 
 def test_plain_quotes_stay_blockquotes() -> None:

@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import REPO
 
 
@@ -64,3 +65,12 @@ def test_installed_wheel_builds_the_example_outside_the_repo(wheel: Path,
                                 capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
     assert (started / ".github" / "workflows" / "pages.yml").is_file()
+
+
+def test_the_repository_workflow_builds_its_example_with_this_code() -> None:
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "pages.yml").read_text())
+    steps = [step.get("run") for step in workflow["jobs"]["build"]["steps"]]
+    assert "python -m pip install ." in steps
+    assert not any("install timeline-site" in (step or "") for step in steps)
+    assert any((step or "").startswith("timeline build --strict") for step in steps)
+    assert workflow["jobs"]["deploy"]["needs"] == "build"

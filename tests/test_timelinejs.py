@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import tomllib
 from pathlib import Path
@@ -338,6 +339,23 @@ def test_a_file_that_is_not_timelinejs_is_one_error(tmp_path: Path) -> None:
     broken.write_text('{"events": [\n', encoding="utf-8")
     result = run("import", "timelinejs", broken, "--project", tmp_path / "p")
     assert result.stderr == f"{broken}:2: error: invalid JSON: Expecting value\n"
+
+
+def test_a_file_the_gate_refuses_is_one_error_and_nothing_is_written(tmp_path: Path) -> None:
+    fifo = tmp_path / "sheet.csv"
+    os.mkfifo(fifo)  # reading it would block for ever
+    result = run("import", "timelinejs", fifo, "--project", tmp_path / "p")
+    assert (result.returncode, result.stderr) == (1, f"{fifo}: error: refusing a FIFO (named "
+                                                     "pipe): only regular files are read or "
+                                                     "published; remove it\n")
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(b"Year,Headline\n2023,Caf\xe9\n")
+    result = run("import", "timelinejs", latin, "--project", tmp_path / "p")
+    assert (result.returncode, result.stderr) == (1, f"{latin}:2: error: not UTF-8: invalid "
+                                                     "byte 0xe9 at byte offset 22; save the "
+                                                     "file as UTF-8\n")
+    assert not (tmp_path / "p" / "content").exists() or \
+        not any((tmp_path / "p" / "content").iterdir())
 
 
 def test_import_into_a_project_uses_its_time_zone(make_project: MakeProject) -> None:

@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from fractions import Fraction
 from pathlib import Path
 
 from timeline import __version__
@@ -22,6 +23,18 @@ def _jobs(text: str) -> int:
         raise argparse.ArgumentTypeError(f"must be a whole number, not '{text}'") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _fraction(text: str) -> Fraction:
+    """Parse --min-coverage: a share from 0 to 1, read exactly (0.9 is nine tenths)."""
+    try:
+        value = Fraction(text.strip())
+    except (ValueError, ZeroDivisionError):
+        value = None
+    if value is None or not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(
+            f"must be a share from 0 to 1, e.g. 0.9 for 90%, not '{text}'")
     return value
 
 
@@ -76,7 +89,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"timeline {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    build = commands.add_parser("build", help="build the site")
+    build = commands.add_parser(
+        "build", help="build the site", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Build the site of PROJECT into PROJECT/site (or -o), replacing the "
+                    "previous one only if every event is valid.",
+        epilog="example:\n  timeline build my-timeline --base-url https://example.org/timeline/")
     build.add_argument("project", nargs="?", default=".", type=Path,
                        help="project folder (default: .)")
     build.add_argument("-o", "--output", type=Path, help="output folder (default: PROJECT/site)")
@@ -87,15 +104,30 @@ def _parser() -> argparse.ArgumentParser:
                        help="neither read nor write PROJECT/.timeline-cache: build everything")
     _add_jobs(build)
 
-    check = commands.add_parser("check", help="check the content without writing anything")
+    check = commands.add_parser(
+        "check", help="check the content without writing anything",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Report every problem of PROJECT's content, and warnings such as events "
+                    "without sources, without writing anything.",
+        epilog="example:\n  timeline check my-timeline --strict")
     check.add_argument("project", nargs="?", default=".", type=Path,
                        help="project folder (default: .)")
     check.add_argument("--drafts", action="store_true", help="include events with draft: true")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--citations", action="store_true",
+                       help="report uncited paragraphs, each event's share of cited ones, "
+                            "single-source events and sources without an archived copy")
+    check.add_argument("--min-coverage", type=_fraction, metavar="SHARE",
+                       help="with --citations (implied): exit 1 if less than this share of "
+                            "paragraphs is cited, e.g. 0.9")
     _add_jobs(check)
 
     serve = commands.add_parser(
-        "serve", help="preview the site: serve it, rebuild and reload on every change")
+        "serve", help="preview the site: serve it, rebuild and reload on every change",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Serve a preview of the site, rebuilt and reloaded in the browser on "
+                    "every change of the project.",
+        epilog="example:\n  timeline serve my-timeline --drafts --open")
     serve.add_argument("project", nargs="?", default=".", type=Path,
                        help="project folder (default: .)")
     serve.add_argument("--host", default="127.0.0.1",
@@ -138,17 +170,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             _print_report(result.report)
             print(result.summary(output))
         elif args.command == "check":
-            from timeline.check import check
+            from timeline.check import check, check_citations
 
+            options = {"strict": args.strict, "drafts": args.drafts, "jobs": jobs,
+                       "progress": progress}
+            coverage = below = None
             try:
-                report = check(args.project, strict=args.strict, drafts=args.drafts,
-                               jobs=jobs, progress=progress)
+                if args.citations or args.min_coverage is not None:
+                    report, coverage = check_citations(args.project, **options)
+                else:
+                    report = check(args.project, **options)
             finally:
                 progress.close()
             for diagnostic in sorted(report.diagnostics):
                 print(diagnostic)
+            if coverage is not None:
+                print("\n".join(coverage.lines))
+                below = coverage.below(args.min_coverage or Fraction(0))
+                if below:
+                    print(below)
             print(report.summary())
-            return 1 if report.errors else 0
+            return 1 if report.errors or below else 0
         elif args.command == "serve":
             from timeline.serve.server import serve
 

@@ -26,6 +26,12 @@ class Source:
     accessed: DatePoint | None = None
     kind: str | None = None
     file: str | None = None  # site path of a copy kept with the timeline
+    isbn: str | None = None  # its digits, checked at load: 9780306406157
+    doi: str | None = None  # checked at load, without doi: or https://doi.org/
+    page: str | None = None  # where in the source: one page ("12")...
+    pages: str | None = None  # ...or several ("12-19"), never both
+    edition: str | None = None
+    archive_id: str | None = None  # an archive's reference, a court's docket number
     path: str = ""
     line: int = 0
 
@@ -50,6 +56,15 @@ class Link:
 
     target: str
     line: int
+
+
+@dataclass(frozen=True)
+class Uncited:
+    """A paragraph of a body that cites no source, for `check --citations`."""
+
+    line: int
+    kind: str  # "paragraph", "list item" or "quotation"
+    excerpt: str  # its first words
 
 
 @dataclass(frozen=True)
@@ -114,6 +129,9 @@ class Event:
     draft: bool = False
     updated: EventDate | None = None  # when the entry was last changed, for feeds
     links: tuple[Link, ...] = ()  # relative links of the body, found at load, for check
+    paragraphs: int = 0  # paragraphs, list items and quotes of the body, for check
+    uncited: tuple[Uncited, ...] = ()  # those of them that cite no source
+    editor_notes: tuple[str, ...] = ()  # HTML of each editor's note, for the notes page
     claims: tuple[Claim, ...] = ()
 
     @property

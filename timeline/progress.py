@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TextIO
 
 BAR_WIDTH = 24
@@ -14,13 +15,18 @@ INTERVAL = 0.1  # seconds between redraws: at most ten a second
 class Progress:
     """Show the stage of a build and its count on stream, only when stream is a terminal.
 
-    Progress(None), or a stream that is not a terminal (a pipe, a file, CI), shows
-    nothing at all; so code reports its progress without asking whether anyone looks.
+    Progress(None), or a stream that is not a terminal (a pipe, a file), shows nothing
+    at all; nor does a terminal in CI (CI set, as CI services do) or one that cannot
+    redraw a line (TERM=dumb, as in Emacs shells); so code reports its progress without
+    asking whether anyone looks. environ is os.environ unless given.
     """
 
     def __init__(self, stream: TextIO | None, *, interval: float = INTERVAL,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.stream = stream if stream is not None and _is_terminal(stream) else None
+                 clock: Callable[[], float] = time.monotonic,
+                 environ: Mapping[str, str] | None = None) -> None:
+        shown = (stream is not None and _is_terminal(stream)
+                 and _interactive(os.environ if environ is None else environ))
+        self.stream = stream if shown else None
         self.interval = interval
         self.clock = clock
         self.name = ""
@@ -73,3 +79,9 @@ def _is_terminal(stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):  # no isatty, or closed
         return False
+
+
+def _interactive(environ: Mapping[str, str]) -> bool:
+    """Tell whether the environment is a person's terminal: not CI, not TERM=dumb."""
+    ci = environ.get("CI", "").strip().lower()
+    return ci in ("", "0", "false", "no") and environ.get("TERM", "") != "dumb"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from timeline.content import gate
 from timeline.errors import ContentError
 from timeline.site.sheet import unguard_cell
 
@@ -29,13 +30,11 @@ class Slide:
 
 def read_slides(path: Path) -> tuple[list[Slide], list[Slide], Slide | None]:
     """Return a file's event slides, era slides and title slide, from JSON or sheet CSV."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ContentError(str(path), 1, f"not UTF-8: invalid byte at byte offset "
-                           f"{error.start}; save the file as UTF-8") from None
-    except OSError as error:
-        raise ContentError(str(path), 0, f"cannot read the file: {error.strerror}") from None
+    try:  # through the gate: a FIFO, a device or a huge file is refused, not read
+        text = gate.read_text(path.parent, path.name).text
+    except ContentError as error:
+        where = error.diagnostic
+        raise ContentError(str(path), where.line, where.message) from None
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
         return _json_slides(path, text)
     return _csv_slides(path, text)

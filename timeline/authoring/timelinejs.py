@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from itertools import product
+from itertools import count, product
 from pathlib import Path
 from typing import Any
 
@@ -205,19 +205,12 @@ def _write_new(path: Path, text: str) -> Path:
 
 def _free_path(content: Path, slug: str) -> Path:
     """Return content/<slug>.md, or <slug>-2.md, -3... when taken."""
-    for number in _counter():
+    for number in count(1):
         name = slug if number == 1 else f"{slug}-{number}"
         path = content / f"{name}.md"
         if not path.exists():
             return path
     raise AssertionError("unreachable")
-
-
-def _counter() -> Iterator[int]:
-    number = 1
-    while True:
-        yield number
-        number += 1
 
 
 def import_timelinejs(source: Path, project: Path, zone: str = "UTC") -> Imported:
@@ -287,7 +280,6 @@ def _import_title(slide: Slide, project: Path, name: str, result: Imported) -> N
     if description:
         text += f"description = {toml_string(description)}\n"
     result.written.append(_write_new(path, text))
-
 
 
 def run_import(source: Path, project: Path) -> Imported:

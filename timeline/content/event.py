@@ -11,6 +11,7 @@ from timeline.config import Config
 from timeline.content.attachments import AttachmentError, attachment_path, attachment_size
 from timeline.content.citations import Citation, scan_citations
 from timeline.content.claims import cite_claims, read_claims
+from timeline.content.coverage import find_paragraphs, uncited
 from timeline.content.gate import SourceFile
 from timeline.content.links import relative_links, scan_xrefs
 from timeline.content.markup import Renderer
@@ -20,7 +21,7 @@ from timeline.dates.parse import parse_event_date
 from timeline.dates.zones import resolve_zone
 from timeline.errors import ContentError, Report, did_you_mean
 from timeline.model import Event, Media, Note, Source
-from timeline.site.urls import SLUG, name_too_long, slug_of_path, slugify, tag_slug
+from timeline.site.urls import SLUG, event_path, name_too_long, slug_of_path, slugify, tag_slug
 
 FIELDS = ("title", "date", "end", "slug", "timezone", "tags", "location", "summary",
           "draft", "note", "sources", "media", "updated", "claims")
@@ -116,8 +117,8 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
     media = _media(fields, project)
     listed = _listed_sources(fields, registry, slug or "event", project, config.date_order)
     available = {**registry, **{s.id: s for s in listed}}
-    _check_citations(file.path, [(c, c.line) for c in scan_citations(file.body, file.body_line)],
-                     available, report)
+    citations = scan_citations(file.body, file.body_line)
+    _check_citations(file.path, [(c, c.line) for c in citations], available, report)
     if note:
         raw = meta["note"]
         lead = len(raw) - len(raw.lstrip())
@@ -129,13 +130,15 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
     _check_xrefs(file, renderer.titles, unpublished, report)
     if len(report.errors) > errors_before or title is None or date is None or slug is None:
         return None
-    rendered = renderer.render(file.body, known=available.__contains__)
+    page = event_path(slug)
+    rendered = renderer.render(file.body, known=available.__contains__, page=page)
     numbering = rendered.numbering
-    note_html = (renderer.render(note, known=available.__contains__, numbering=numbering).html
-                 if note else None)
+    noted = (renderer.render(note, known=available.__contains__, numbering=numbering,
+                             page=page, note=True) if note else None)
     claims = cite_claims(claims, numbering)
     for source in listed:
         numbering.add_uncited(source.id)
+    paragraphs = find_paragraphs(file.body, file.body_line, citations)
     notes = tuple(
         Note(number, available[source_id], tuple(numbering.anchors.get(source_id, ())),
              tuple(numbering.places.get(source_id, ())))
@@ -145,9 +148,12 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
         slug=slug, title=title, date=date, path=file.path, body_html=rendered.html,
         summary=summary or rendered.summary, tags=tuple(dict.fromkeys(tags)),
         location=location, notes=notes,
-        editor_note=note_html,
+        editor_note=noted.html if noted else None,
+        editor_notes=rendered.notes + (noted.notes if noted else ()),
         media=media, draft=draft, updated=updated,
-        links=relative_links(file.body, file.body_line), claims=claims,
+        links=relative_links(file.body, file.body_line),
+        paragraphs=len(paragraphs), uncited=uncited(file.body, paragraphs),
+        claims=claims,
     )
 
 
@@ -296,13 +302,16 @@ def _listed_sources(fields: _Fields, registry: Mapping[str, Source], slug: str,
                              "registry: list the id alone, or give this source another id",
                              "sources", index)
                 continue
+            inline_id = source_id or f"{slug}-{index + 1}"
             try:
-                listed.append(parse_source(source_id or f"{slug}-{index + 1}", item,
-                                           fields.file.meta, ("sources", index),
-                                           fields.file.path, project,
+                listed.append(parse_source(inline_id, item, fields.file.meta,
+                                           ("sources", index), fields.file.path, project,
                                            date_order=date_order))
             except ContentError as error:
-                fields.report.add(error)
+                fields.report.add(error)  # keep the id known, so citing it is not a second
+                listed.append(Source(id=inline_id, title=inline_id,  # error
+                                     path=fields.file.path,
+                                     line=fields.file.meta.line("sources", index)))
         else:
             fields.error("each source must be an id or a mapping", "sources", index)
     return listed

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import queue
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import markdown
 import nh3
@@ -17,7 +19,7 @@ from markdown.util import AtomicString
 
 from timeline.content.citations import BRACKET, Cite, Numbering, bracket_end, parse_bracket
 from timeline.content.links import XREF, xref_end
-from timeline.site.urls import event_path, relative_url
+from timeline.site.urls import event_path, notes_path, rebase_url, relative_url
 
 _PLACEHOLDER = re.compile("\x02[^\x03]*\x03")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?])")
@@ -42,6 +44,7 @@ class Rendered:
     html: str
     summary: str
     numbering: Numbering
+    notes: tuple[str, ...] = ()  # each editor's note, as HTML for the notes page
 
 
 @dataclass
@@ -51,6 +54,9 @@ class _Document:
     known: Callable[[str], bool]
     numbering: Numbering
     summary: str = ""
+    rebase: Callable[[str], str] | None = None  # set: copy notes, their links rebased
+    whole: bool = False  # the whole text is an editor's note
+    notes: list[str] = field(default_factory=list)
 
 
 class _Converter:
@@ -67,7 +73,12 @@ class _Converter:
     def convert(self, body: str, document: _Document) -> str:
         """Return body as HTML, filling in document."""
         self.document = document
-        return self.md.reset().convert(body)
+        html = self.md.reset().convert(body)
+        for index, note in enumerate(document.notes):  # what convert does to the whole
+            for processor in self.md.postprocessors:
+                note = processor.run(note)
+            document.notes[index] = note.strip()
+        return html
 
 
 class Renderer:
@@ -88,14 +99,22 @@ class Renderer:
         self._idle: queue.SimpleQueue[_Converter] = queue.SimpleQueue()
 
     def render(self, body: str, known: Callable[[str], bool] | None = None,
-               numbering: Numbering | None = None) -> Rendered:
+               numbering: Numbering | None = None, *, page: str | None = None,
+               note: bool = False) -> Rendered:
         """Return the body as HTML; citations of known ids become numbered links.
 
         Pass the numbering of an earlier render (the body) to go on numbering
-        from it (an editor's note citing the same sources).
+        from it (an editor's note citing the same sources). Pass the site path of
+        the page the HTML is for to get its editor's notes (the whole text, with
+        note) for the notes page too, their links leading back to that page.
         """
+        rebase = None
+        if page is not None:
+            rebase = functools.partial(rebase_url, from_path=page, to_path=notes_path(),
+                                       pretty=self.pretty_urls)
         document = _Document(known if known is not None else self.known,
-                             numbering if numbering is not None else Numbering())
+                             numbering if numbering is not None else Numbering(),
+                             rebase=rebase, whole=note)
         try:
             converter = self._idle.get_nowait()
         except queue.Empty:
@@ -104,9 +123,11 @@ class Renderer:
             html = converter.convert(body, document)
         finally:
             self._idle.put(converter)
+        notes = document.notes
         if not self.unsafe_html:
             html = sanitise(html)
-        return Rendered(html, document.summary, document.numbering)
+            notes = [sanitise(n) for n in notes]
+        return Rendered(html, document.summary, document.numbering, tuple(notes))
 
     def render_inline(self, text: str) -> str:
         """Return a short text (an editor's note) as HTML."""
@@ -197,9 +218,40 @@ class _Callouts(Treeprocessor):
             element.tag = "aside"
             element.set("class", "editor-note")
             element.set("role", "note")
+            element.set("aria-label", self.renderer.note_label)
             label = etree.Element("p", {"class": "editor-note-label"})
             label.text = self.renderer.note_label
             element.insert(0, label)
+
+
+class _Detach(Treeprocessor):
+    """Copy the editor's notes (or the whole text, a note) for the notes page: without
+    ids (the page shows many) and with links leading where they led on their own page."""
+
+    def __init__(self, converter: _Converter, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.converter = converter
+
+    def run(self, root: etree.Element) -> None:
+        document = self.converter.document
+        if document.rebase is None:
+            return
+        notes = [root] if document.whole else [
+            e for e in root.iter("aside") if e.get("class") == "editor-note"]
+        for note in notes:
+            detached = copy.deepcopy(note)
+            detached.tag = "div"
+            detached.attrib.clear()
+            detached.set("class", "editor-note-text")
+            for element in list(detached.iter()):
+                element.attrib.pop("id", None)
+                for name in ("href", "src"):
+                    value = element.get(name)
+                    if value is not None:
+                        element.set(name, document.rebase(value))
+            for label in detached.findall("p[@class='editor-note-label']"):
+                detached.remove(label)
+            document.notes.append(self.md.serializer(detached))
 
 
 class _Summary(Treeprocessor):
@@ -293,6 +345,7 @@ class _TimelineExtension(Extension):
         md.inlinePatterns.register(_CrossReference(renderer, md), "xref", 176)
         md.treeprocessors.register(_Callouts(renderer, md), "callouts", 15)
         md.treeprocessors.register(_Summary(self.converter, md), "summary", 14)
+        md.treeprocessors.register(_Detach(self.converter, md), "detach", -10)  # last
         for name, priority in _LINK_PROCESSORS.items():
             stock = md.inlinePatterns[name]
             assert isinstance(stock, LinkInlineProcessor), name

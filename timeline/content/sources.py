@@ -11,6 +11,7 @@ from timeline.content.attachments import AttachmentError, attachment_path
 from timeline.content.citations import KEY
 from timeline.content.frontmatter import YamlDoc, load_yaml
 from timeline.content.gate import read_text
+from timeline.content.identifiers import IdentifierError, normalise_doi, normalise_isbn
 from timeline.dates.model import DateError, DatePoint
 from timeline.dates.parse import parse_date
 from timeline.errors import ContentError, Report, did_you_mean
@@ -19,7 +20,10 @@ from timeline.site.urls import name_too_long, source_name
 
 REGISTRY = "sources.yaml"
 FIELDS = ("title", "publisher", "author", "date", "url", "archive", "accessed", "kind",
-          "file")
+          "file", "isbn", "doi", "page", "pages", "edition", "archive_id")
+# What a reader can check a source by without a link; each must hold something.
+IDENTIFIERS = ("isbn", "doi", "page", "pages", "edition", "archive_id")
+_NORMALISE = {"isbn": normalise_isbn, "doi": normalise_doi}
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
@@ -64,6 +68,9 @@ def parse_source(source_id: str, entry: Any, doc: YamlDoc, at: tuple[str | int, 
 
     `file` names a copy of the source kept with the timeline (a PDF, a text),
     relative to the file that declares it (path); it is published beside it.
+
+    `isbn` and `doi` are checked and kept in one form (see timeline.content.identifiers);
+    they and `page` or `pages`, `edition` and `archive_id` must not be empty.
     """
     line = doc.line(*at)
     if not KEY.match(source_id):
@@ -96,6 +103,11 @@ def parse_source(source_id: str, entry: Any, doc: YamlDoc, at: tuple[str | int, 
                 value = attachment_path("file", value.strip(), path, project, web=False)
             except AttachmentError as error:
                 raise ContentError(path, key_line, f"source '{source_id}': {error}") from None
+        if key in IDENTIFIERS:
+            value = _identifier(source_id, key, value, path, key_line)
+            if key == "pages" and "page" in entry and entry["page"] is not None:
+                raise ContentError(path, key_line, f"source '{source_id}' has both page and "
+                                   "pages: give one page, or pages for several")
         if key in DATE_FIELDS:
             try:
                 dates[key] = parse_date(value, date_order=date_order)
@@ -108,4 +120,21 @@ def parse_source(source_id: str, entry: Any, doc: YamlDoc, at: tuple[str | int, 
     return Source(id=source_id, title=values["title"], publisher=values.get("publisher"),
                   author=values.get("author"), date=dates.get("date"), url=values.get("url"),
                   archive=values.get("archive"), accessed=dates.get("accessed"),
-                  kind=values.get("kind"), file=values.get("file"), path=path, line=line)
+                  kind=values.get("kind"), file=values.get("file"), isbn=values.get("isbn"),
+                  doi=values.get("doi"), page=values.get("page"), pages=values.get("pages"),
+                  edition=values.get("edition"), archive_id=values.get("archive_id"),
+                  path=path, line=line)
+
+
+def _identifier(source_id: str, key: str, value: str, path: str, line: int) -> str:
+    """Return an identifier field's value, checked (and for isbn and doi, normalised)."""
+    if not value.strip():
+        raise ContentError(path, line, f"{key} of source '{source_id}' is empty: give it, "
+                           "or leave the field out")
+    normalise = _NORMALISE.get(key)
+    if normalise is None:
+        return value
+    try:
+        return normalise(value)
+    except IdentifierError as error:
+        raise ContentError(path, line, f"{key} of source '{source_id}' {error}") from None

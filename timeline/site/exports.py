@@ -31,7 +31,7 @@ from timeline.dates.zones import Zone, resolve_zone
 from timeline.model import Claim, Event, Source, Timeline
 from timeline.site import search
 from timeline.site.sheet import COLUMNS, TAGS_COLUMN, guard_cell
-from timeline.site.urls import absolute_url, event_path
+from timeline.site.urls import absolute_url, doi_url, event_path, isbn_url
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -170,7 +170,8 @@ def source_json(source: Source) -> dict[str, Any]:
     return {"id": source.id, "title": source.title, "publisher": source.publisher,
             "author": source.author, "url": source.url, "archive": source.archive,
             "date": source.date.iso() if source.date else None, "kind": source.kind,
-            "file": source.file}
+            "file": source.file, "isbn": source.isbn, "doi": source.doi, "page": source.page,
+            "pages": source.pages, "edition": source.edition, "archive_id": source.archive_id}
 
 
 def event_json(event: Event, pretty: bool = False) -> dict[str, Any]:
@@ -592,7 +593,8 @@ def _vevent(event: Event, config: Config, host: str, stamp: datetime) -> bytes:
     if event.notes:
         lines += ["", "Sources:"]
         lines += [f"{note.number}. {note.source.title}"
-                  + (f" {note.source.url}" if note.source.url else "") for note in event.notes]
+                  + "".join(f" {link}" for link, _ in _source_links(note.source))
+                  for note in event.notes]
     vevent.add("description", _ics_text("\n".join(lines).strip("\n")))
     if event.location:
         vevent.add("location", _ics_text(event.location))
@@ -627,12 +629,33 @@ def _claims_html(event: Event) -> str:
 def _sources_html(event: Event) -> str:
     items = "".join(
         f'<li id="{note.id}">{html.escape(note.source.title)}'
-        + (f' <a href="{html.escape(note.source.url)}">{html.escape(note.source.url)}</a>'
-           if note.source.url else "")
+        + "".join(f' <a href="{html.escape(link)}">{html.escape(text)}</a>'
+                  for link, text in _source_links(note.source))
+        + "".join(f". {html.escape(text)}" for text in _source_details(note.source))
         + "</li>"
         for note in event.notes
     )
     return f"<h2>Sources</h2><ol>{items}</ol>" if items else ""
+
+
+def _source_links(source: Source) -> list[tuple[str, str]]:
+    """Return the links of a source outside its page, with their text: its address, and
+    the links that resolve its DOI and ISBN."""
+    links = [(source.url, source.url)] if source.url else []
+    if source.doi:
+        links.append((doi_url(source.doi), f"DOI {source.doi}"))
+    if source.isbn:
+        links.append((isbn_url(source.isbn), f"ISBN {source.isbn}"))
+    return links
+
+
+def _source_details(source: Source) -> list[str]:
+    """Return what a source's entry says besides its title and links, in English (as
+    the exports' 'Sources' heading): edition, page or pages, archive reference."""
+    return [text for text in (
+        source.edition and f"Edition: {source.edition}", source.page and f"p. {source.page}",
+        source.pages and f"pp. {source.pages}",
+        source.archive_id and f"Reference: {source.archive_id}") if text]
 
 
 def _sub(parent: ET.Element, tag: str, text: str) -> ET.Element:

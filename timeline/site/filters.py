@@ -12,7 +12,7 @@ from markupsafe import Markup
 from timeline.dates.model import DatePoint, EventDate, Precision, year_label
 from timeline.model import Event, Note, Source
 from timeline.site.search import js_json
-from timeline.site.urls import event_path, source_path
+from timeline.site.urls import doi_url, event_path, isbn_url, source_path
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,8 @@ def event_json_ld(event: Event, url: str | None = None, image: str | None = None
 
 
 def _citation(source: Source) -> dict[str, Any]:
-    """Return a source as a schema.org CreativeWork."""
+    """Return a source as a schema.org CreativeWork (a Book if it has an ISBN); its DOI
+    as the link that resolves it (sameAs), an archive's reference as its identifier."""
     work: dict[str, Any] = {"@type": "CreativeWork", "name": source.title}
     if source.url:
         work["url"] = source.url
@@ -141,6 +142,14 @@ def _citation(source: Source) -> dict[str, Any]:
         work["publisher"] = {"@type": "Organization", "name": source.publisher}
     if source.author:
         work["author"] = source.author
+    if source.isbn:  # isbn and bookEdition are properties of a Book
+        work.update({"@type": "Book", "isbn": source.isbn})
+    if source.edition:
+        work["bookEdition" if source.isbn else "version"] = source.edition
+    if source.doi:
+        work["sameAs"] = doi_url(source.doi)
+    if source.archive_id:
+        work["identifier"] = source.archive_id
     return work
 
 
@@ -163,4 +172,6 @@ def template_filters() -> dict[str, Callable[..., Any]]:
         "source_path": lambda s: source_path(s.id if isinstance(s, Source) else s),
         "back_links": back_links,
         "json_ld": json_ld,
+        "doi_url": doi_url,
+        "isbn_url": isbn_url,
     }

@@ -22,6 +22,7 @@ from timeline.site.urls import (
     claims_path,
     event_path,
     month_path,
+    notes_path,
     part_path,
     relative_url,
     source_path,
@@ -133,6 +134,15 @@ class SourceInfo:
     path: str
     count: int
     events: tuple[Entry, ...] = ()
+
+
+@dataclass(frozen=True)
+class NotedEvent:
+    """An event on the notes page: its entry and the HTML of its editor's notes."""
+
+    entry: Entry
+    path: str  # its page
+    notes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -263,6 +273,11 @@ def plan_pages(timeline: Timeline, plan: Plan | None = None) -> list[Page]:
                           {**context, "groups": (group,), "part": group},
                           frozenset(nav | {f"source-year:{group.year}:{source.id}"}))
                      for group in groups if group.page is not None)
+    if shared["has_notes"]:
+        noted = tuple(NotedEvent(entries[e.slug], event_path(e.slug), e.editor_notes)
+                      for e in events if e.editor_notes)
+        pages.append(Page(notes_path(), "notes.html", {**shared, "noted": noted},
+                          frozenset(nav | {"notes"})))
     pages.append(Page("404.html", "404.html", shared, frozenset(nav)))
     return pages
 
@@ -354,10 +369,12 @@ def plan_of(timeline: Timeline) -> Plan:
             for entry in month.events:
                 home_of[entry.slug] = f"{page}#event-{entry.slug}"
     has_claims = any(e.claims for e in timeline.events)
+    has_notes = any(e.editor_notes for e in timeline.events)
     shared = {"years": years, "tags": tags, "tag_of": tag_of, "overview": overview,
-              "has_claims": has_claims}
+              "has_claims": has_claims, "has_notes": has_notes}
     nav = {f"overview={overview}", "tags:names",  # tag_of: each tag's name, slug and page
-           f"claims={has_claims}"}  # whether the navigation links to the claims page
+           f"claims={has_claims}",  # whether the navigation links to the claims page
+           f"notes={has_notes}"}  # the link to the notes page
     return Plan(shared, nav, entries, by_tag, home_of, timeline)
 
 
@@ -438,7 +455,8 @@ def input_digests(timeline: Timeline, events: Mapping[str, str],
     `tag-years:<slug>` and `source-years:<id>` (the number of each year's events, for a
     page cut into years), `tags` (each tag's name, slug and count),
     `tags:names` (each tag's name and slug), `sources:<n>` (page n of the source list),
-    `years` (each year and its page),
+    `years` (each year and its page), `notes` (the entry and editor's notes of every
+    event with notes, in order),
     `years:counts` (the number of events of each year), `eras` (every era: label, dates,
     colour), `claims` (every claim with its event's slug, title and date),
     `source-claims:<id>` (the accounts citing a source, with their claims and events),
@@ -521,6 +539,8 @@ def input_digests(timeline: Timeline, events: Mapping[str, str],
             return (repr(found[0]), len(cited), in_year(cited, year) if year else of(cited))
         if kind == "source-title":
             return plan.source_titles.get(name) or os.urandom(16).hex()  # unknown: never reused
+        if kind == "notes":
+            return [(entry(e.slug), e.editor_notes) for e in timeline.events if e.editor_notes]
         if kind == "eras":
             return [(era.label, era.date, era.colour) for era in timeline.eras]
         if kind == "claims":

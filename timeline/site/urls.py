@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 import unicodedata
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 INDEX = "index.html"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -13,6 +14,11 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # of UTF-8: file systems refuse names over 255, and the site may be copied below others.
 MAX_NAME_BYTES = 100
 _PLAIN_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+DOI_RESOLVER = "https://doi.org/"  # the DOI Foundation's own resolver
+# Open Library (run by the Internet Archive, a non-profit): a free page per ISBN, no
+# account, no shop, leading on to editions and libraries; its /isbn/ address is part of
+# its documented API. (WorldCat's addresses moved, worldcat.org to search.worldcat.org.)
+ISBN_RESOLVER = "https://openlibrary.org/isbn/"
 
 
 def slugify(text: str) -> str:
@@ -110,6 +116,25 @@ def sources_path(number: int) -> str:
     return f"sources/{INDEX}" if number == 1 else f"sources/index-{number}.html"
 
 
+def notes_path() -> str:
+    """Return the site path of the page of editor's notes."""
+    return f"notes/{INDEX}"
+
+
+def rebase_url(url: str, *, from_path: str, to_path: str, pretty: bool = False) -> str:
+    """Return a link written on the page at from_path as it must be written on to_path
+    (the same target); web URLs, `mailto:` and root-relative links stay as they are."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or url.startswith("/"):
+        return url
+    tail = (f"?{parts.query}" if parts.query else "") + (
+        f"#{parts.fragment}" if parts.fragment or url.endswith("#") else "")
+    if not parts.path:
+        return relative_url(to_path, from_path, pretty=pretty) + tail
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(from_path), parts.path))
+    return "../" * to_path.count("/") + target + ("/" if parts.path.endswith("/") else "") + tail
+
+
 def relative_url(from_path: str, to_path: str, *, pretty: bool = False) -> str:
     """Return a link from the page at from_path to the site path to_path.
 
@@ -133,3 +158,14 @@ def absolute_url(base_url: str, to_path: str, *, pretty: bool = False) -> str:
     if pretty and (to_path == INDEX or to_path.endswith("/" + INDEX)):
         to_path = to_path[: -len(INDEX)]
     return base_url + quote(to_path)
+
+
+def doi_url(doi: str) -> str:
+    """Return the link that resolves a DOI (10.NNNN/suffix), its suffix percent-encoded
+    where a URL needs it ('#', '?', '%', spaces, '<'...), as the DOI Handbook asks."""
+    return DOI_RESOLVER + quote(doi, safe="/:;()[]._-~@!$'*+,=")
+
+
+def isbn_url(isbn: str) -> str:
+    """Return the link to a book's page by its ISBN (checked digits, maybe an X)."""
+    return ISBN_RESOLVER + quote(isbn, safe="")
