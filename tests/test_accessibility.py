@@ -21,6 +21,8 @@ PAGES = {
     "index": "index.html",
     "year": "years/2023/index.html",
     "event with an editor's note": "events/governor-hospital-visit/index.html",
+    "event with a disputed claim": "events/makiivka-strike/index.html",
+    "claims": "claims/index.html",
     "tags index": "tags/index.html",
     "tag": f"tags/{TAG}/index.html",
     "sources index": "sources/index.html",

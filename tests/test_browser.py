@@ -822,3 +822,31 @@ def test_printed_pages_write_out_source_addresses_and_leave_out_controls(
     assert {name: display != "none" for name, display in shown.items()} == {
         ".site-nav": False, ".site-footer": False, ".search": False, ".filter": False,
         ".timeline-tools": False, ".chart": True, ".timeline": True}
+
+
+def test_the_strike_page_shows_the_disputed_toll_each_account_linked_to_its_note(
+        www: tuple[Served, Path], page: Page, problems: Problems) -> None:
+    page.goto((www[1] / "events" / STRIKE / "index.html").as_uri())
+    table = page.get_by_role("table", name="Killed disputed")
+    expect(table).to_be_visible()
+    expect(table.locator("caption .claim-status")).to_have_text("disputed")
+    expect(table.get_by_role("columnheader")).to_have_text(
+        ["Value", "According to", "Source", "As of"])
+    russian = table.get_by_role("row").filter(has_text="Russian Ministry of Defence")
+    ukrainian = table.get_by_role("row").filter(has=page.get_by_role("cell", name="Ukraine",
+                                                                      exact=True))
+    expect(russian.locator(".claim-value")).to_have_text("89")
+    expect(ukrainian.locator(".claim-value")).to_have_text("closer to 300")
+    for row, place in [(russian, "para. 12"), (ukrainian, "para. 13")]:
+        link = row.get_by_role("link", name=f"Source 1, {place}")
+        expect(link).to_have_attribute("href", "#source-1")
+        anchor = link.get_attribute("id")
+        link.click()
+        expect(page).to_have_url(re.compile(f"/events/{STRIKE}/index.html#source-1$"))
+        expect(page.locator("#source-1")).to_be_in_viewport()
+        # the note links back to this account
+        back = page.locator(f'#source-1 a.note-backlink[href="#{anchor}"]')
+        expect(back).to_have_count(1)
+        back.click()
+        expect(page.locator(f"#{anchor}")).to_be_in_viewport()
+    assert_no_problems(problems)

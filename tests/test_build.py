@@ -84,6 +84,7 @@ def test_events_json_shape(make_project: MakeProject, tmp_path: Path) -> None:
                      "archive": "https://archive.example.org/article", "date": "2023-01-05",
                      "kind": None, "file": None, "isbn": None, "doi": None, "page": None,
                      "pages": None, "edition": None, "archive_id": None}],
+        "claims": [],
         "path": "content/caesar.md",
     }
 

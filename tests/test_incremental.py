@@ -530,3 +530,79 @@ def test_an_index_with_nothing_to_filter_still_renders_an_edited_title(tmp_path:
     edit(project / "content" / "e1.md", "Event 1", "Event one")
     assert "index.html" in rendered(build(project))
     assert digest(project / "site") == clean(project, tmp_path)
+
+
+CLAIM = ("claims:\n  - label: Killed\n    accounts:\n"
+         "      - {value: \"63\", by: A, source: \"a, p. 1\", as_of: \"2002-03-02\"}\n"
+         "      - {value: \"89\", by: A, source: \"b, p. 2\", as_of: \"2002-03-05\"}\n")
+
+
+def make_with_claims(root: Path) -> Path:
+    """Write the six-event project with a claim on e2, citing sources a and b."""
+    make(root)
+    edit(root / "content" / "e2.md", "tags: [x]\n", f"tags: [x]\n{CLAIM}")
+    age(root)
+    return root
+
+
+# e2's claim cites b, so e2 is in b's listing; the claims page and each source page show
+# the accounts citing it (an account's edit leaves the other source's page as it was)
+CLAIM_PAGES = {"events/e2/index.html", "claims/index.html", "sources/a/index.html",
+               "sources/b/index.html"}
+CLAIM_EDITS: dict[str, tuple[Callable[[Path], None], set[str]]] = {
+    "claim value": (lambda c: edit(c / "e2.md", '"89"', '"90"'),
+                    CLAIM_PAGES - {"sources/a/index.html"}),
+    "claim value, no longer disputed": (lambda c: edit(c / "e2.md", '"89"', '"63"'),
+                                        CLAIM_PAGES),
+    "claim as_of": (lambda c: edit(c / "e2.md", "2002-03-05", "2002-03-01"),
+                    CLAIM_PAGES - {"sources/a/index.html"}),
+    "claim label": (lambda c: edit(c / "e2.md", "Killed", "Dead"), CLAIM_PAGES),
+    "title of the claim's event": (lambda c: edit(c / "e2.md", "Event 2", "Event two"),
+                                   ENTRY_OF_E2 | CLAIM_PAGES),
+    "body of the claim's event, not its claims": (
+        lambda c: edit(c / "e2.md", "Text [@a].", "Text [@a].\n\nA second paragraph."),
+        {"events/e2/index.html"}),
+    "body of another event": (lambda c: edit(c / "e4.md", "Text", "New text"),
+                              {"events/e3/index.html", "events/e4/index.html",
+                               "events/e5/index.html", "years/2003/index.html",
+                               "tags/x/index.html", "sources/a/index.html",
+                               "sources/index.html", "index.html"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CLAIM_EDITS))
+def test_a_claim_edit_renders_its_event_the_claims_page_and_its_sources(
+        tmp_path: Path, name: str) -> None:
+    project = make_with_claims(tmp_path / "p")
+    build(project)
+    change, expected = CLAIM_EDITS[name]
+    change(project / "content")
+    result = build(project)
+    assert rendered(result) == expected
+    assert digest(project / "site") == clean(project, tmp_path)
+
+
+def test_the_first_claim_adds_the_claims_page_and_its_link_to_every_page(
+        tmp_path: Path) -> None:
+    project = make(tmp_path / "p")
+    first = build(project)
+    edit(project / "content" / "e2.md", "tags: [x]\n", f"tags: [x]\n{CLAIM}")
+    result = build(project)
+    assert rendered(result) == set(first.rendered) | {"claims/index.html"}
+    assert digest(project / "site") == clean(project, tmp_path)
+    edit(project / "content" / "e2.md", CLAIM, "")
+    result = build(project)
+    assert rendered(result) == set(first.rendered)
+    assert not (project / "site" / "claims").exists()
+    assert digest(project / "site") == clean(project, tmp_path)
+
+
+def test_a_claim_edit_makes_the_event_s_export_entries_again(tmp_path: Path) -> None:
+    project = make_with_claims(tmp_path / "p")
+    build(project, environ={})
+    edit(project / "content" / "e2.md", '"89"', '"90"')
+    result = build(project, environ={})
+    assert result.serialised == 4  # events.json, timeline.json, events.csv, calendar.ics
+    data = (project / "site" / "events.json").read_text(encoding="utf-8")
+    assert '"value": "90"' in data and '"value": "89"' not in data
+    assert "<td>90</td>" in (project / "site" / "timeline.json").read_text(encoding="utf-8")

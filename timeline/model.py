@@ -80,6 +80,38 @@ class Media:
 
 
 @dataclass(frozen=True)
+class Account:
+    """One party's account of a claim: the value it gives, cited to a note of the event."""
+
+    value: str  # as written
+    by: str
+    source: str  # the id of the cited source
+    locator: str | None = None
+    note: int = 0  # the number of the event's note for that source
+    anchor: str = ""  # the id of the reference link, for the note's back-link
+    as_of: EventDate | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A figure or statement of an event that sources may give differently ("Killed")."""
+
+    label: str
+    accounts: tuple[Account, ...]
+
+    @property
+    def disputed(self) -> bool:
+        """Tell whether the accounts give different values (one account cannot differ)."""
+        return len({" ".join(a.value.split()).casefold() for a in self.accounts}) > 1
+
+    def in_order(self) -> tuple[Account, ...]:
+        """Return the accounts by as_of (earliest first; undated last, as written)."""
+        dated = sorted((a for a in self.accounts if a.as_of is not None),
+                       key=lambda a: a.as_of.sort_key() if a.as_of else (0, 0))
+        return (*dated, *(a for a in self.accounts if a.as_of is None))
+
+
+@dataclass(frozen=True)
 class Event:
     """One event of the timeline, parsed and rendered to HTML fragments."""
 
@@ -100,6 +132,7 @@ class Event:
     paragraphs: int = 0  # paragraphs, list items and quotes of the body, for check
     uncited: tuple[Uncited, ...] = ()  # those of them that cite no source
     editor_notes: tuple[str, ...] = ()  # HTML of each editor's note, for the notes page
+    claims: tuple[Claim, ...] = ()
 
     @property
     def sources(self) -> tuple[Source, ...]:

@@ -10,6 +10,7 @@ from typing import Any
 from timeline.config import Config
 from timeline.content.attachments import AttachmentError, attachment_path, attachment_size
 from timeline.content.citations import Citation, scan_citations
+from timeline.content.claims import cite_claims, read_claims
 from timeline.content.coverage import find_paragraphs, uncited
 from timeline.content.gate import SourceFile
 from timeline.content.links import relative_links, scan_xrefs
@@ -23,7 +24,7 @@ from timeline.model import Event, Media, Note, Source
 from timeline.site.urls import SLUG, event_path, name_too_long, slug_of_path, slugify, tag_slug
 
 FIELDS = ("title", "date", "end", "slug", "timezone", "tags", "location", "summary",
-          "draft", "note", "sources", "media", "updated")
+          "draft", "note", "sources", "media", "updated", "claims")
 MEDIA_FIELDS = ("src", "alt", "caption", "credit")
 TEXT_FIELDS = ("title", "summary", "location", "note", "alt", "caption", "credit")
 
@@ -124,6 +125,8 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
         _check_citations(file.path, [
             (c, file.meta.text_line(("note",), raw, c.offset + lead))
             for c in scan_citations(note, fields.line("note"))], available, report)
+    claims = read_claims(file.meta, file.path, available, zone=zone,
+                         date_order=config.date_order, report=report)
     _check_xrefs(file, renderer.titles, unpublished, report)
     if len(report.errors) > errors_before or title is None or date is None or slug is None:
         return None
@@ -132,6 +135,7 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
     numbering = rendered.numbering
     noted = (renderer.render(note, known=available.__contains__, numbering=numbering,
                              page=page, note=True) if note else None)
+    claims = cite_claims(claims, numbering)
     for source in listed:
         numbering.add_uncited(source.id)
     paragraphs = find_paragraphs(file.body, file.body_line, citations)
@@ -149,6 +153,7 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
         media=media, draft=draft, updated=updated,
         links=relative_links(file.body, file.body_line),
         paragraphs=len(paragraphs), uncited=uncited(file.body, paragraphs),
+        claims=claims,
     )
 
 

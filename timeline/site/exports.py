@@ -28,7 +28,7 @@ import icalendar
 from timeline.config import Config
 from timeline.dates.model import DatePoint, EventDate, Precision, days_in_month
 from timeline.dates.zones import Zone, resolve_zone
-from timeline.model import Event, Source, Timeline
+from timeline.model import Claim, Event, Source, Timeline
 from timeline.site import search
 from timeline.site.sheet import COLUMNS, TAGS_COLUMN, guard_cell
 from timeline.site.urls import absolute_url, doi_url, event_path, isbn_url
@@ -191,8 +191,18 @@ def event_json(event: Event, pretty: bool = False) -> dict[str, Any]:
         "location": event.location,
         "summary": event.summary,
         "sources": [source_json(s) for s in event.sources],
+        "claims": [claim_json(c) for c in event.claims],
         "path": event.path,
     }
+
+
+def claim_json(claim: Claim) -> dict[str, Any]:
+    """Return one claim as events.json holds it: its accounts as written, each with the
+    id of its source, the locator and as_of in EDTF."""
+    return {"label": claim.label, "disputed": claim.disputed, "accounts": [
+        {"value": a.value, "by": a.by, "source": a.source, "locator": a.locator,
+         "as_of": a.as_of.edtf() if a.as_of else None, "note": a.note}
+        for a in claim.accounts]}
 
 
 def events_json(timeline: Timeline) -> bytes:
@@ -406,7 +416,8 @@ def _standalone_html(event: Event, config: Config) -> str:
     """
     page = (absolute_url(config.base_url, event_path(event.slug), pretty=config.pretty_urls)
             if config.base_url else event_path(event.slug))
-    return event.body_html.replace('href="#source-', f'href="{html.escape(page)}#source-') + \
+    text = event.body_html + _claims_html(event)
+    return text.replace('href="#source-', f'href="{html.escape(page)}#source-') + \
         _sources_html(event)
 
 
@@ -597,6 +608,22 @@ def _vevent(event: Event, config: Config, host: str, stamp: datetime) -> bytes:
 def _ics_text(text: str) -> str:
     """Return text an iCalendar TEXT value can hold: line ends as newlines, no controls."""
     return _ICS_INVALID.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _claims_html(event: Event) -> str:
+    """Return an event's claims as small tables, every value escaped."""
+    tables = []
+    for claim in event.claims:
+        rows = "".join(
+            f"<tr><td>{html.escape(a.value)}</td><td>{html.escape(a.by)}</td>"
+            f'<td><a href="#source-{a.note}">[{a.note}]</a>'
+            + (f" {html.escape(a.locator)}" if a.locator else "")
+            + f"</td><td>{html.escape(a.as_of.label()) if a.as_of else ''}</td></tr>"
+            for a in claim.in_order())
+        caption = html.escape(claim.label) + (" (disputed)" if claim.disputed else "")
+        tables.append(f"<table><caption>{caption}</caption><tr><th>Value</th>"
+                      f"<th>According to</th><th>Source</th><th>As of</th></tr>{rows}</table>")
+    return f"<h2>Claims</h2>{''.join(tables)}" if tables else ""
 
 
 def _sources_html(event: Event) -> str:

@@ -16,9 +16,11 @@ import jinja2
 from timeline.dates.locale import DateLocale, date_locale, text_direction
 from timeline.dates.model import EventDate, month_label, year_label
 from timeline.model import Era, Event, Source, Timeline
+from timeline.site.claims import ClaimGroup, SourceClaim, claim_groups, claims_citing
 from timeline.site.overview import Overview, draw
 from timeline.site.urls import (
     absolute_url,
+    claims_path,
     event_path,
     month_path,
     notes_path,
@@ -253,17 +255,22 @@ def plan_pages(timeline: Timeline, plan: Plan | None = None) -> list[Page]:
                           frozenset(nav | {f"tag-year:{group.year}:{tag.slug}"}))
                      for group in groups if group.page is not None)
     pages.extend(_source_list_pages(sources, entries, shared, nav))
+    if shared["has_claims"]:
+        pages.append(Page(claims_path(), "claims.html",
+                          {**shared, "groups": plan.claim_groups}, frozenset(nav | {"claims"})))
     for source, cited in sources:
         path = source_path(source.id)
         info = SourceInfo(source, path, len(cited))
         listing = tuple(entries[e.slug] for e in cited)
         groups = _listing_groups(listing, path, plan.locale)
         choices = None if overview else filter_choices(listing, plan, sources=False)
-        context = {**shared, "info": info, "groups": groups, "part": None, "choices": choices}
+        context = {**shared, "info": info, "groups": groups, "part": None, "choices": choices,
+                   "claims": plan.claims_citing.get(source.id, ())}
         whole = (f"source-years:{source.id}" if groups and groups[0].page
                  else f"source:{source.id}")
-        pages.append(Page(path, "source.html", context, frozenset(nav | {whole})))
-        context = {**context, "choices": None}  # a year's part is a compact listing
+        pages.append(Page(path, "source.html", context,
+                          frozenset(nav | {whole, f"source-claims:{source.id}"})))
+        context = {**context, "choices": None, "claims": ()}  # a year's part: its entries
         pages.extend(Page(group.page, "source.html",
                           {**context, "groups": (group,), "part": group},
                           frozenset(nav | {f"source-year:{group.year}:{source.id}"}))
@@ -308,6 +315,16 @@ class Plan:
         return {group.year: draw([e for m in group.months for e in m.events],
                                  self.timeline.eras, (group,), locale=self.locale)
                 for group in self.shared["years"]}
+
+    @functools.cached_property
+    def claim_groups(self) -> tuple[ClaimGroup, ...]:
+        """Return claim_groups(timeline), made when first asked."""
+        return claim_groups(self.timeline)
+
+    @functools.cached_property
+    def claims_citing(self) -> dict[str, tuple[SourceClaim, ...]]:
+        """Return claims_citing(timeline), made when first asked."""
+        return claims_citing(self.timeline)
 
     @functools.cached_property
     def source_titles(self) -> dict[str, str]:
@@ -357,10 +374,12 @@ def plan_of(timeline: Timeline, locale: DateLocale | None = None) -> Plan:
             page = month.page or (group.path if overview else "index.html")
             for entry in month.events:
                 home_of[entry.slug] = f"{page}#event-{entry.slug}"
+    has_claims = any(e.claims for e in timeline.events)
     has_notes = any(e.editor_notes for e in timeline.events)
     shared = {"years": years, "tags": tags, "tag_of": tag_of, "overview": overview,
-              "has_notes": has_notes}
+              "has_claims": has_claims, "has_notes": has_notes}
     nav = {f"overview={overview}", "tags:names",  # tag_of: each tag's name, slug and page
+           f"claims={has_claims}",  # whether the navigation links to the claims page
            f"notes={has_notes}"}  # the link to the notes page
     return Plan(shared, nav, entries, by_tag, home_of, timeline, locale)
 
@@ -447,7 +466,9 @@ def input_digests(timeline: Timeline, events: Mapping[str, str],
     `years` (each year and its page), `notes` (the entry and editor's notes of every
     event with notes, in order),
     `years:counts` (the number of events of each year), `eras` (every era: label, dates,
-    colour), `chart` and `chart:<y>` (the geometry of the
+    colour), `claims` (every claim with its event's slug, title and date),
+    `source-claims:<id>` (the accounts citing a source, with their claims and events),
+    `chart` and `chart:<y>` (the geometry of the
     overview picture of the index, and of a year's page), and `name=value` (the value).
     """
     plan = plan if plan is not None else plan_of(timeline)
@@ -530,6 +551,10 @@ def input_digests(timeline: Timeline, events: Mapping[str, str],
             return [(entry(e.slug), e.editor_notes) for e in timeline.events if e.editor_notes]
         if kind == "eras":
             return [(era.label, era.date, era.colour) for era in timeline.eras]
+        if kind == "claims":
+            return plan.claim_groups
+        if kind == "source-claims":
+            return plan.claims_citing.get(name, ())
         if kind == "chart" and name:
             return plan.year_charts.get(int(name))
         if kind == "chart":

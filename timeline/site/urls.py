@@ -85,6 +85,11 @@ def source_path(source_id: str) -> str:
     return f"sources/{source_name(source_id)}/{INDEX}"
 
 
+def claims_path() -> str:
+    """Return the site path of the page of every claim."""
+    return f"claims/{INDEX}"
+
+
 def year_name(year: int) -> str:
     """Return the folder name of a year: '2023', or '44-bc' for -43."""
     return str(year) if year > 0 else f"{1 - year}-bc"
