@@ -36,6 +36,10 @@ LINES = {
     "nested-texts": "[" + "[a]" * (SIZE // 3),
     "images": "![" * (SIZE // 2),
     "open-cite-then-spaces": "[@a, " + " " * SIZE,
+}
+# Lines that once made the paragraph scan of `check --citations` quadratic. Scanned only:
+# a whole build of some of them is still slow in Python-Markdown (left, see the note).
+PARAGRAPH_LINES = {
     "image-texts": "![a](" * (SIZE // 5),
     "linked-images": "[![a](b)" * (SIZE // 8),
     "rule-marks": "- " * (SIZE // 2) + "x",
@@ -56,7 +60,8 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-@pytest.mark.parametrize("line", LINES.values(), ids=LINES.keys())
+@pytest.mark.parametrize("line", [*LINES.values(), *PARAGRAPH_LINES.values()],
+                         ids=[*LINES.keys(), *PARAGRAPH_LINES.keys()])
 @pytest.mark.parametrize("scan", [scan_citations, scan_xrefs, scan_links, paragraphs],
                          ids=["citations", "xrefs", "links", "paragraphs"])
 def test_scanning_a_pathological_line_is_fast(scan: Callable[[str, int], object],
