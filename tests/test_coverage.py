@@ -54,8 +54,8 @@ REPORT = [
     "nor 'file'",
     "citations: 5 of 8 paragraphs cited (62%) in 2 events",
 ]
-WARNING = ("content/sources.yaml:7: warning: source 'report' has no url, archive or file: "
-           "readers cannot check it (add a copy with 'file' if you can)")
+WARNING = ("content/sources.yaml:7: warning: source 'report' has no url, archive, file, "
+           "isbn, doi or archive_id: readers cannot check it (add a copy with 'file' if you can)")
 
 
 def kinds(body: str) -> list[tuple[str, int, bool]]:
