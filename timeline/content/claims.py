@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from timeline.content.citations import Numbering, parse_bracket
-from timeline.content.frontmatter import YamlDoc
+from timeline.content.frontmatter import YamlDoc, kind_of
 from timeline.dates.model import DateError, EventDate
 from timeline.dates.parse import parse_event_date
 from timeline.errors import Report, did_you_mean
@@ -53,7 +53,7 @@ class _Reader:
             self.error(f"{what} needs '{key}': {HINTS[key]}", *where)
             return None
         if not isinstance(value, str):
-            self.error(f"'{key}' of {what} must be text, not a {_kind(value)}", *at, key)
+            self.error(f"'{key}' of {what} must be text, not a {kind_of(value)}", *at, key)
             return None
         return " ".join(value.split())
 
@@ -124,11 +124,6 @@ class _Reader:
         except DateError as error:
             self.error(f"'as_of': {error}", *at, "as_of")
             return False
-
-
-def _kind(value: Any) -> str:
-    names: dict[type, str] = {list: "list", dict: "mapping"}
-    return names.get(type(value), "value")
 
 
 def read_claims(meta: YamlDoc, path: str, available: Mapping[str, Source], *, zone: str,

@@ -12,6 +12,7 @@ from timeline.content.attachments import AttachmentError, attachment_path, attac
 from timeline.content.citations import Citation, scan_citations
 from timeline.content.claims import cite_claims, read_claims
 from timeline.content.coverage import find_paragraphs, uncited
+from timeline.content.frontmatter import kind_of
 from timeline.content.gate import SourceFile
 from timeline.content.links import relative_links, scan_xrefs
 from timeline.content.markup import Renderer
@@ -49,7 +50,7 @@ class _Fields:
                 self.error(f"missing required field '{name}'", name)
             return None
         if not isinstance(value, str):
-            self.error(f"'{name}' must be text, not a {_kind(value)}", name)
+            self.error(f"'{name}' must be text, not a {kind_of(value)}", name)
             return None
         if required and not value.strip():
             self.error(f"'{name}' must not be empty", name)
@@ -76,11 +77,6 @@ class _Fields:
             return True
         self.error(f"'{name}' must be true or false, not {value!r}", name)
         return False
-
-
-def _kind(value: Any) -> str:
-    names: dict[type, str] = {list: "list", dict: "mapping"}
-    return names.get(type(value), "value")
 
 
 def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Config,

@@ -228,3 +228,9 @@ class _Builder:
             match = _COMMENT.match(self.text_lines[line][column:])
             if match:
                 self.comments[at] = match.group(1).strip()
+
+
+def kind_of(value: Any) -> str:
+    """Return what a YAML value that should be text is, for a message: list, mapping, value."""
+    names: dict[type, str] = {list: "list", dict: "mapping"}
+    return names.get(type(value), "value")
