@@ -832,7 +832,7 @@ def test_the_strike_page_shows_the_disputed_toll_each_account_linked_to_its_note
     expect(table.locator("caption .claim-status")).to_have_text("disputed")
     expect(table.get_by_role("columnheader")).to_have_text(
         ["Value", "According to", "Source", "As of"])
-    russian = table.get_by_role("row").filter(has_text="Russian Ministry of Defence")
+    russian = table.get_by_role("row").filter(has_text="Russia (the official toll)")
     ukrainian = table.get_by_role("row").filter(has=page.get_by_role("cell", name="Ukraine",
                                                                       exact=True))
     expect(russian.locator(".claim-value")).to_have_text("89")
