@@ -12,7 +12,7 @@ from timeline.build import build
 from timeline.dates.model import DatePoint, EventDate
 from timeline.dates.parse import parse_event_date
 from timeline.model import Era
-from timeline.site.overview import Band, Bin, Mark, Overview, Tick, draw
+from timeline.site.overview import Band, Bin, Mark, Overview, Tick, draw, mirror
 from timeline.site.pages import Entry, group_by_year
 
 
@@ -148,6 +148,36 @@ def test_a_band_label_hangs_inwards_near_the_right_end() -> None:
         == ("start", 10.0)
     assert (Band("A", "", 70.0, 20.0, 0, 0).anchor, Band("A", "", 70.0, 20.0, 0, 0).label_x) \
         == ("end", 90.0)
+
+
+def test_right_to_left_the_picture_is_mirrored_and_band_labels_still_hang_inwards() -> None:
+    eras = (Era("X", parse_event_date("2003/2005")),
+            Era("Y", parse_event_date("2004/2012"), "#abc"))
+    drawn = picture([entry("a", "2000"), entry("b", "2004-06/2007-02"), entry("c", "2010")],
+                    eras)
+    assert drawn is not None
+    # Every x is measured from the other edge: a tick's anchor is the text's start or
+    # end, which an rtl page already reads from the right, so it stays as it is.
+    assert mirror(drawn) == Overview(
+        height=91, axis_y=69, top=50,
+        ticks=(Tick(98.0, "2000", "start"), Tick(80.53, "2002"), Tick(63.09, "2004"),
+               Tick(45.63, "2006"), Tick(28.19, "2008"), Tick(10.72, "2010", "end")),
+        bands=(Band("X", "2003–2005", 45.63, 26.18, 0, 0, rtl=True),
+               Band("Y", "2004–2012", 2.0, 61.09, 1, 22, "#abc", rtl=True)),
+        marks=(Mark("a", "A", "2000", 93.63, 0.0, 0, 57),
+               Mark("b", "B", "June 2004 – February 2007", 35.5, 23.96, 0, 57),
+               Mark("c", "C", "2010", 6.36, 0.0, 0, 57)),
+        rows=1, lanes=2)
+    # X and Y start left of 60 % in reading order: a label hangs from its start, the right
+    # edge (x + width), shifted 4 units inwards, to the left.
+    x, y = mirror(drawn).bands
+    assert (x.anchor, x.label_x, x.label_dx) == ("start", 71.81, -4)
+    assert (y.anchor, y.label_x, y.label_dx) == ("start", 63.09, -4)
+    # A band starting right of 60 % in reading order (here 70 %, drawn at 10 %) hangs its
+    # label from its end, its left edge, shifted inwards to the right.
+    late = Band("L", "", 10.0, 20.0, 0, 0, rtl=True)
+    assert (late.anchor, late.label_x, late.label_dx) == ("end", 10.0, 4)
+    assert mirror(mirror(drawn)) == drawn
 
 
 def test_a_large_timeline_gets_bars_linking_to_pages_that_exist(

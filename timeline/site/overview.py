@@ -9,7 +9,7 @@ BC or millions of years ago, has a place on the axis.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from timeline.dates.locale import DateLocale
@@ -82,16 +82,28 @@ class Band:
     lane: int
     y: int
     colour: str | None = None
+    rtl: bool = False  # x is measured from the right's mirror: the picture reads right to left
+
+    def _ltr_x(self) -> float:
+        """Return x as it would be in a left-to-right picture."""
+        return round(100 - self.x - self.width, 2) if self.rtl else self.x
 
     @property
     def anchor(self) -> str:
-        """Return where the label hangs: from the start, or (far right) from the end."""
-        return "end" if self.x > 60 else "start"
+        """Return where the label hangs: from the start, or (far right) from the end
+        (in a right-to-left picture start and end are the text's, so they mirror too)."""
+        return "end" if self._ltr_x() > 60 else "start"
 
     @property
     def label_x(self) -> float:
         """Return the x of the label's anchor."""
-        return round(self.x + self.width, 2) if self.x > 60 else self.x
+        ltr = round(self._ltr_x() + self.width, 2) if self._ltr_x() > 60 else self._ltr_x()
+        return round(100 - ltr, 2) if self.rtl else ltr
+
+    @property
+    def label_dx(self) -> int:
+        """Return the shift of the label from its anchor, inwards into the band."""
+        return (4 if self.anchor == "start" else -4) * (-1 if self.rtl else 1)
 
 
 @dataclass(frozen=True)
@@ -142,6 +154,20 @@ def draw(entries: Sequence[Entry], eras: Sequence[Era], years: Sequence[YearGrou
     axis_y = top + rows * ROW + 4
     return Overview(axis_y + AXIS_TEXT, axis_y, top, ticks, bands, marks=marks, rows=rows,
                     lanes=lane_count)
+
+
+def mirror(overview: Overview) -> Overview:
+    """Return the picture read right to left: the earliest date at the right edge."""
+
+    def flip(x: float, width: float = 0) -> float:
+        return round(100 - x - width, 2)
+
+    return replace(
+        overview,
+        ticks=tuple(replace(t, x=flip(t.x)) for t in overview.ticks),
+        bands=tuple(replace(b, x=flip(b.x, b.width), rtl=not b.rtl) for b in overview.bands),
+        marks=tuple(replace(m, x=flip(m.x, m.width)) for m in overview.marks),
+        bins=tuple(replace(b, x=flip(b.x, b.width)) for b in overview.bins))
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from timeline.dates.locale import DateLocale, date_locale, text_direction
 from timeline.dates.model import EventDate, month_label, year_label
 from timeline.model import Era, Event, Source, Timeline
 from timeline.site.claims import ClaimGroup, SourceClaim, claim_groups, claims_citing
-from timeline.site.overview import Overview, draw
+from timeline.site.overview import Overview, draw, mirror
 from timeline.site.urls import (
     absolute_url,
     claims_path,
@@ -307,13 +307,19 @@ class Plan:
     def chart(self) -> Overview | None:
         """Return the overview picture of the whole timeline (None without events)."""
         listed = [self.entries[e.slug] for e in self.timeline.events]
-        return draw(listed, self.timeline.eras, self.shared["years"], locale=self.locale)
+        return self._read(draw(listed, self.timeline.eras, self.shared["years"],
+                               locale=self.locale))
+
+    def _read(self, chart: Overview | None) -> Overview | None:
+        """Return a picture the way the site's language reads: mirrored right to left."""
+        rtl = text_direction(self.timeline.config.language) == "rtl"
+        return mirror(chart) if chart is not None and rtl else chart
 
     @functools.cached_property
     def year_charts(self) -> dict[int, Overview | None]:
         """Return the overview picture of each year's page, by year."""
-        return {group.year: draw([e for m in group.months for e in m.events],
-                                 self.timeline.eras, (group,), locale=self.locale)
+        return {group.year: self._read(draw([e for m in group.months for e in m.events],
+                                            self.timeline.eras, (group,), locale=self.locale))
                 for group in self.shared["years"]}
 
     @functools.cached_property

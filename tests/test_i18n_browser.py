@@ -1,0 +1,119 @@
+"""The example built in Arabic, in headless Chromium: the page reads right to left (the
+rail, the dates and the picture of time on the right) and fits a phone's width."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from browser import TIMEOUT, Problems, chromium, serve
+from conftest import REPO
+from playwright.sync_api import Browser
+
+from timeline.build import build
+
+# How far the page reaches past either edge: scrollWidth misses what sticks out on the
+# left of a right-to-left page, so each element's left is measured too, but for those
+# inside a box that scrolls sideways by design (the tag chips).
+OVERFLOW = """Math.max(document.documentElement.scrollWidth - innerWidth,
+    ...[...document.querySelectorAll('body *')].filter(e => {
+        for (let p = e.parentElement; p; p = p.parentElement) {
+            if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX)) {
+                return false;
+            }
+        }
+        return e.getClientRects().length > 0;
+    }).map(e => -e.getBoundingClientRect().left))"""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def arabic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("arabic")
+    shutil.copytree(REPO / "content", folder / "content")
+    text = re.sub(r"(?m)^language = .*$", "", (REPO / "timeline.toml").read_text("utf-8"))
+    (folder / "timeline.toml").write_text(text + '\nlanguage = "ar"\n', "utf-8")
+    build(folder, folder / "site")
+    with serve(folder / "site") as served:
+        yield served.url
+
+
+def test_the_rail_and_the_first_entry_sit_on_the_right(browser: Browser, arabic: str,
+                                                       problems: Problems) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT)
+    try:
+        page = problems.watch(context.new_page())
+        page.goto(arabic)
+        assert page.evaluate("document.documentElement.dir") == "rtl"
+        rail = page.evaluate("""() => {
+            const list = document.querySelector('.timeline');
+            const box = list.getBoundingClientRect();
+            const rail = getComputedStyle(list, '::before');
+            return {left: box.left, right: box.right, inset: parseFloat(rail.right)};
+        }""")
+        assert rail["inset"] == 188  # --rail-x (11.75rem) from the right edge of the list
+        title = page.locator(".entry-title").first.bounding_box()
+        when = page.locator(".entry .entry-when").first.bounding_box()
+        assert title is not None and when is not None
+        rail_x = rail["right"] - rail["inset"]
+        assert title["x"] + title["width"] < rail_x < when["x"]  # the date right of the rail
+        assert title["x"] + title["width"] > 640  # the entry reads from the right half
+        # Each mark on the rail is centred on it: shifted half its width to the right,
+        # since right to left its inset is measured to its right edge.
+        marks = page.evaluate("""() => [['.entry', '::before'], ['.year-heading', '::after'],
+                                        ['.month-heading', '::before']].map(([s, pseudo]) => {
+            const style = getComputedStyle(document.querySelector(s), pseudo);
+            return [parseFloat(style.width), new DOMMatrix(style.transform).m41];
+        })""")
+        assert [shift for _, shift in marks] == [width / 2 for width, _ in marks]
+        # The picture of time reads from the right: the earliest mark is the rightmost.
+        xs = page.eval_on_selector_all(
+            ".chart-mark", "ms => ms.map(m => m.getBoundingClientRect().right)")
+        assert xs and xs[0] == max(xs)
+        assert problems.found() == {}
+    finally:
+        context.close()
+
+
+def test_arrows_point_the_way_the_page_reads(browser: Browser, arabic: str,
+                                             problems: Problems) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT)
+    try:
+        page = problems.watch(context.new_page())
+        page.goto(arabic + "events/makiivka-strike/")
+        # "← Back" and the pager's "← Earlier" and "Later →" are drawn mirrored.
+        back = page.eval_on_selector(".kicker a > span[aria-hidden]",
+                                     "e => getComputedStyle(e).transform")
+        pager = page.eval_on_selector_all(".pager-label", """ls => ls.map(l => [
+            getComputedStyle(l, '::before').transform,
+            getComputedStyle(l, '::after').transform])""")
+        assert back == "matrix(-1, 0, 0, 1, 0, 0)"
+        drawn = {t for pair in pager for t in pair if t != "none"}
+        assert drawn == {"matrix(-1, 0, 0, 1, 0, 0)"}
+        assert problems.found() == {}
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", ["", "events/makiivka-strike/", "tags/", "sources/"])
+def test_nothing_overflows_at_phone_width(browser: Browser, arabic: str, problems: Problems,
+                                          path: str) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    context.set_default_timeout(TIMEOUT)
+    try:
+        page = problems.watch(context.new_page())
+        page.goto(arabic + path)
+        overflow = page.evaluate(OVERFLOW)
+        assert overflow <= 0, f"{path or 'index'} overflows by {overflow}px at 360px"
+        assert problems.found() == {}
+    finally:
+        context.close()
