@@ -9,9 +9,9 @@ import pytest
 from conftest import REPO, MakeProject, event
 
 from timeline.build import build
-from timeline.dates.locale import date_locale, text_direction
+from timeline.dates.locale import babel_locale, date_locale, text_direction
 from timeline.dates.parse import parse_event_date
-from timeline.site.theme import make_environment
+from timeline.site.theme import make_environment, plural_samples
 
 LABELS = [
     ("2023-01-05", "5 января 2023", "5 січня 2023"),
@@ -132,3 +132,13 @@ def test_changing_the_language_renders_the_pages_again(make_project: MakeProject
     build(project)  # with the cache of the English build
     page = (project / "site" / "index.html").read_text()
     assert '<time datetime="2023-01-05">5 січня 2023</time>' in page
+
+
+def test_a_sample_number_of_each_plural_category_for_scripts() -> None:
+    assert plural_samples(babel_locale("en")) == (("one", 1), ("other", 0))
+    # Russian's "other" is for fractions only: search counts never need it.
+    assert plural_samples(babel_locale("ru")) == (
+        ("one", 1), ("few", 2), ("many", 0), ("other", 0.5))
+    assert [c for c, _ in plural_samples(babel_locale("ar"))] == [
+        "zero", "one", "two", "few", "many", "other"]
+    assert plural_samples(None) == (("one", 1), ("other", 0))

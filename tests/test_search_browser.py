@@ -4,6 +4,8 @@ error, nothing for axe to report, and the same folding and shards as the build."
 
 from __future__ import annotations
 
+import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -123,3 +125,29 @@ def test_the_script_folds_and_shards_as_the_build_does(site: Path, page: Page) -
         [fold(text) for text in TEXTS]
     assert page.evaluate("(texts) => texts.map((t) => window.timelineSearch.shard(t, 251))",
                          [fold(t) for t in TEXTS]) == [shard_of(fold(t), 251) for t in TEXTS]
+
+
+@pytest.fixture(scope="module")
+def russian(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("russian")
+    shutil.copytree(REPO / "content", folder / "content")
+    text = re.sub(r"(?m)^language = .*$", 'language = "ru"',
+                  (REPO / "timeline.toml").read_text("utf-8"))
+    (folder / "timeline.toml").write_text(text, "utf-8")
+    build(folder, folder / "site", cache=False, environ={})
+    with serve(folder / "site") as served:
+        yield served.url
+
+
+@pytest.mark.parametrize(("query", "status"), [
+    ("stonewalling", "1 результат по запросу «stonewalling»"),  # one
+    ("saratov", "2 результата по запросу «saratov»"),  # few
+    ("putin", "6 результатов по запросу «putin»"),  # many
+    ("nosuchword", "0 результатов по запросу «nosuchword»"),  # many, too
+])
+def test_a_russian_count_takes_the_form_its_number_needs(russian: str, page: Page,
+                                                         problems: Problems, query: str,
+                                                         status: str) -> None:
+    page.goto(f"{russian}index.html?q={query}")
+    expect(page.locator(".search-status")).to_have_text(status)
+    assert problems.found() == {}

@@ -26,6 +26,16 @@
     return fold(text).match(WORD) || [];
   }
 
+  /* The plural category of a count in the page's language (CLDR's, as the build
+     wrote a form of the status for each): one, few, many... */
+  function plural(count) {
+    try {
+      return new Intl.PluralRules(document.documentElement.lang || "en").select(count);
+    } catch (error) {
+      return count === 1 ? "one" : "other";
+    }
+  }
+
   function shardOf(term, count) {
     var head = Array.from(term).slice(0, 2).join("");
     var value = 0;
@@ -176,7 +186,8 @@
           if (ask !== current) { return; }
           results = match(query, store.meta);
           show(PAGE, function () {
-            var template = status.getAttribute(results.length === 1 ? "data-one" : "data-other");
+            var template = status.getAttribute("data-" + plural(results.length)) ||
+              status.getAttribute("data-other");
             status.textContent = template.replace("{n}", String(results.length))
               .replace("{q}", text.trim());
           });

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import babel
 import jinja2
 
 from timeline.content import gate
@@ -175,8 +176,24 @@ def make_environment(project: Path, *, language: str = "en",
         return gettext(key)
 
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["plural_samples"] = plural_samples(rules)
     env.filters.update(filters or {})
     return env
+
+
+def plural_samples(rules: babel.Locale | None) -> tuple[tuple[str, float], ...]:
+    """Return a number of each plural category of a language (CLDR's rule), smallest
+    whole number first, so that a template can write every form a script may need:
+    search.js picks one for its count with the browser's Intl.PluralRules."""
+    def category(n: float) -> str:
+        if rules is None:
+            return "one" if n == 1 else "other"
+        return str(rules.plural_form(n))
+
+    samples: dict[str, float] = {}
+    for n in [*range(1000), *(k + 0.5 for k in range(10))]:
+        samples.setdefault(category(n), n)
+    return tuple((c, samples[c]) for c in PLURAL_FORMS if c in samples)
 
 
 def explain_missing(error: jinja2.TemplateNotFound, project: Path) -> str:
