@@ -531,6 +531,10 @@ def test_timelinejs_shows_every_event_including_44_bc(
         shown = page.locator(f"{embed} .tl-slide .tl-headline").all_text_contents()
         assert set(headlines) <= {text.strip() for text in shown}
         assert page.locator(f"{embed} .tl-timemarker").count() == len(headlines)
+        # The eras of content/eras.yaml, drawn by TimelineJS as its own eras.
+        eras = page.locator(f"{embed} .tl-timeera .tl-timeera-text").all_text_contents()
+        assert [text.strip() for text in eras] == [
+            "First call-up of reservists", "Makiivka strike and its aftermath"]
     built = page.locator("#as-built #caesar .tl-headline-date").text_content() or ""
     assert built == "15 March 44 BC"  # display_date, the site's own label
     own = page.locator("#own-dates #own-caesar .tl-headline-date").text_content() or ""

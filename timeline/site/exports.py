@@ -28,7 +28,7 @@ import icalendar
 from timeline.config import Config
 from timeline.dates.model import DatePoint, EventDate, Precision, days_in_month
 from timeline.dates.zones import Zone, resolve_zone
-from timeline.model import Claim, Event, Source, Timeline
+from timeline.model import Claim, Era, Event, Source, Timeline
 from timeline.site import search
 from timeline.site.sheet import COLUMNS, TAGS_COLUMN, guard_cell
 from timeline.site.urls import absolute_url, doi_url, event_path, isbn_url
@@ -307,11 +307,22 @@ def timelinejs_export(timeline: Timeline, events: Mapping[str, str] | None = Non
         "title": {"text": {"headline": html.escape(config.title),
                            "text": html.escape(config.description)}},
         "events": [],
+        "eras": [_timelinejs_era(era, zone) for era in timeline.eras],
     })
-    head, tail = whole[:-len(b"]}\n")], whole[-len(b"]}\n"):]
+    # Split after the events' "[": the head is the title, the tail the eras.
+    cut = whole.index(b'"events": [') + len(b'"events": [')
+    head, tail = whole[:cut], whole[cut:]
     items = timeline.events
     return Export("timeline.json", head, [_event_key(events, settings, e) for e in items],
                   lambda i: _timelinejs_entry(items[i], config, zone), tail, b", ")
+
+
+def _timelinejs_era(era: Era, zone: Zone) -> dict[str, Any]:
+    """Return an era as TimelineJS's JSON: its dates and its label as the headline."""
+    assert era.date.end is not None  # an era has both ends, checked at load
+    return {"start_date": _tl_date(era.date.start, zone),
+            "end_date": _tl_date(era.date.end, zone),
+            "text": {"headline": html.escape(era.label), "text": ""}}
 
 
 def _timelinejs_entry(event: Event, config: Config, zone: Zone) -> bytes:
@@ -352,9 +363,17 @@ def events_csv_export(timeline: Timeline, events: Mapping[str, str] | None = Non
     head = _csv_row([*COLUMNS, TAGS_COLUMN]) + _csv_row(
         _sheet_row({"Headline": html.escape(config.title),
                     "Text": html.escape(config.description), "Type": "title"}))
+    tail = b"".join(_csv_row(_era_row(era)) for era in timeline.eras)
     items = timeline.events
     return Export("events.csv", head, [_event_key(events, settings, e) for e in items],
-                  lambda i: _csv_entry(items[i], config), b"")
+                  lambda i: _csv_entry(items[i], config), tail)
+
+
+def _era_row(era: Era) -> list[str]:
+    """Return an era's row of events.csv: its dates, its label as Headline, Type era."""
+    assert era.date.end is not None  # an era has both ends, checked at load
+    return _sheet_row({**_sheet_date(era.date.start, ""), **_sheet_date(era.date.end, "End "),
+                       "Headline": html.escape(era.label), "Type": "era"})
 
 
 def _csv_entry(event: Event, config: Config) -> bytes:
