@@ -296,12 +296,11 @@ def test_events_csv_round_trips_through_import(tmp_path: Path) -> None:
                 event["precision"])
 
     assert {t: same(e) for t, e in after.items()} == {t: same(e) for t, e in before.items()}
-    # The eras come back as they were, but for the approximate start ("2022-12-26~"),
-    # which the sheet's date columns cannot say.
+    # The eras come back as they were, the approximate start through Display Date.
     eras = yaml.safe_load((copy / "content" / "eras.yaml").read_text(encoding="utf-8"))
     assert eras == [
         {"label": "First call-up of reservists", "start": "2022-09", "end": "2022-12"},
-        {"label": "Makiivka strike and its aftermath", "start": "2022-12-26",
+        {"label": "Makiivka strike and its aftermath", "start": "2022-12-26~",
          "end": "2023-01-05"}]
     media = front_matter(copy / "content" / "hyperlink-https-evil-example-click.md")["media"]
     assert media == {"src": "https://example.org/caesar.jpg", "alt": "-Caesar's death",

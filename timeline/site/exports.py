@@ -370,9 +370,11 @@ def events_csv_export(timeline: Timeline, events: Mapping[str, str] | None = Non
 
 
 def _era_row(era: Era) -> list[str]:
-    """Return an era's row of events.csv: its dates, its label as Headline, Type era."""
+    """Return an era's row of events.csv: its dates and label (Display Date, which
+    carries the qualifiers back to the import), its name as Headline, Type era."""
     assert era.date.end is not None  # an era has both ends, checked at load
     return _sheet_row({**_sheet_date(era.date.start, ""), **_sheet_date(era.date.end, "End "),
+                       "Display Date": html.escape(_display(era.date)),
                        "Headline": html.escape(era.label), "Type": "era"})
 
 
