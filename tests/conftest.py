@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from browser import TIMEOUT, Problems
+from browser import TIMEOUT, Problems, npm_package
 from playwright.sync_api import Browser, Page
 
 REPO = Path(__file__).resolve().parent.parent
@@ -73,6 +73,14 @@ def make_project(tmp_path: Path) -> MakeProject:
 
 # The browser tests' page: a module gives `browser` (its own Chromium), these give a
 # 1024 x 768 page in it whose console errors, script errors and failed loads are recorded.
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    """Return axe.min.js, installed from tests/npm/package-lock.json."""
+    script = npm_package("axe-core") / "axe.min.js"
+    assert script.is_file()
+    return script
+
+
 @pytest.fixture
 def problems() -> Problems:
     return Problems()

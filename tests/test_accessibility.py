@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import TIMEOUT, chromium, npm_package, serve
+from browser import TIMEOUT, chromium, serve
 from conftest import REPO
 from playwright.sync_api import Browser, Page
 
@@ -30,14 +30,6 @@ PAGES = {
     "editor's notes": "notes/index.html",
     "404": "no-such-page/index.html",  # the server answers with the site's 404.html
 }
-
-
-@pytest.fixture(scope="session")
-def axe_script() -> Path:
-    """Return axe.min.js, installed from tests/npm/package-lock.json."""
-    script = npm_package("axe-core") / "axe.min.js"
-    assert script.is_file()
-    return script
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from browser import TIMEOUT, Problems, chromium, serve
 from conftest import REPO
 from playwright.sync_api import Browser
+from test_accessibility import FORMS, assert_accessible
 
 from timeline.build import build
 
@@ -115,5 +117,19 @@ def test_nothing_overflows_at_phone_width(browser: Browser, arabic: str, problem
         overflow = page.evaluate(OVERFLOW)
         assert overflow <= 0, f"{path or 'index'} overflows by {overflow}px at 360px"
         assert problems.found() == {}
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("form", ["desktop light", "phone dark"])
+@pytest.mark.parametrize("path", ["", "events/makiivka-strike/", "claims/"])
+def test_right_to_left_pages_pass_axe_and_no_mark_covers_text(
+        browser: Browser, arabic: str, axe_script: Path, path: str, form: str) -> None:
+    context = browser.new_context(**FORMS[form])
+    context.set_default_timeout(TIMEOUT)
+    try:
+        page = context.new_page()
+        page.goto(arabic + path)
+        assert_accessible(page, axe_script)
     finally:
         context.close()

@@ -13,11 +13,10 @@ import pytest
 from browser import TIMEOUT, chromium, serve
 from conftest import REPO
 from playwright.sync_api import Browser, Page, expect
-from test_accessibility import assert_accessible, axe_script, open_page
+from test_accessibility import assert_accessible, open_page
 
 from timeline.build import build
 
-__all__ = ["axe_script"]  # a fixture of test_accessibility, used here too
 FOCUS = {"light": "rgb(21, 88, 176)", "dark": "rgb(127, 176, 255)"}  # --focus of style.css
 
 

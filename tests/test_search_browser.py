@@ -14,7 +14,7 @@ import pytest
 from browser import TIMEOUT, Problems, chromium, serve
 from conftest import REPO
 from playwright.sync_api import Browser, Page, expect
-from test_accessibility import assert_accessible, axe_script  # noqa: F401 (a fixture)
+from test_accessibility import assert_accessible
 
 from timeline.build import build
 from timeline.site.search import fold, shard_of
@@ -104,7 +104,7 @@ def test_without_javascript_the_form_stays_hidden(browser: Browser, site: Path) 
     {"viewport": {"width": 360, "height": 740}, "color_scheme": "dark"},
 ], ids=["desktop-light", "phone-dark"])
 def test_the_searched_index_passes_axe(browser: Browser, root: str, options: dict[str, Any],
-                                       axe_script: Path) -> None:  # noqa: F811
+                                       axe_script: Path) -> None:
     context = browser.new_context(**options)
     context.set_default_timeout(TIMEOUT)
     page = context.new_page()
