@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 from collections.abc import Callable, Iterator
@@ -37,6 +38,16 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> None:
             path.write_bytes(content)
         else:
             path.write_text(textwrap.dedent(content), encoding="utf-8")
+
+
+def example_in(language: str, root: Path) -> Path:
+    """Return a copy of the example project in root, its timeline.toml set to language."""
+    shutil.copytree(REPO / "content", root / "content")
+    toml = re.sub(r"(?m)^language = .*$", f'language = "{language}"',
+                  (REPO / "timeline.toml").read_text(encoding="utf-8"))
+    assert f'language = "{language}"' in toml
+    (root / "timeline.toml").write_text(toml, encoding="utf-8")
+    return root
 
 
 def event(title: str = "An event", date: str = '"2023-01-04"', body: str = "Text [@article].",

@@ -3,14 +3,12 @@ rail, the dates and the picture of time on the right) and fits a phone's width."
 
 from __future__ import annotations
 
-import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from browser import TIMEOUT, Problems, chromium, serve
-from conftest import REPO
+from conftest import example_in
 from playwright.sync_api import Browser
 from test_accessibility import FORMS, assert_accessible
 
@@ -38,10 +36,7 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture(scope="module")
 def arabic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("arabic")
-    shutil.copytree(REPO / "content", folder / "content")
-    text = re.sub(r"(?m)^language = .*$", "", (REPO / "timeline.toml").read_text("utf-8"))
-    (folder / "timeline.toml").write_text(text + '\nlanguage = "ar"\n', "utf-8")
+    folder = example_in("ar", tmp_path_factory.mktemp("arabic"))
     build(folder, folder / "site")
     with serve(folder / "site") as served:
         yield served.url
@@ -131,5 +126,37 @@ def test_right_to_left_pages_pass_axe_and_no_mark_covers_text(
         page = context.new_page()
         page.goto(arabic + path)
         assert_accessible(page, axe_script)
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def russian(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = example_in("ru", tmp_path_factory.mktemp("russian"))
+    build(folder, folder / "site")
+    with serve(folder / "site") as served:
+        yield served.url
+
+
+def test_russian_navigation_keeps_one_row_and_the_first_event_on_a_phone_screen(
+        browser: Browser, russian: str, problems: Problems) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    context.set_default_timeout(TIMEOUT)
+    try:
+        page = problems.watch(context.new_page())
+        page.goto(russian)
+        tops = page.eval_on_selector_all(
+            ".site-nav li", "ls => ls.map(l => Math.round(l.getBoundingClientRect().top))")
+        assert len(tops) == 5 and len(set(tops)) == 1  # one row, which scrolls sideways
+        first = page.locator(".entry-title").first
+        box = first.bounding_box()
+        line = float(first.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)"))
+        assert box is not None and box["y"] + line <= 740, f"first title at {box}"
+        # The last link is reached by keyboard: focus scrolls the row to it.
+        page.locator(".site-nav li:last-child a").focus()
+        right = page.eval_on_selector(".site-nav li:last-child a",
+                                      "a => a.getBoundingClientRect().right")
+        assert right <= 360
+        assert problems.found() == {}
     finally:
         context.close()

@@ -4,15 +4,13 @@ error, nothing for axe to report, and the same folding and shards as the build."
 
 from __future__ import annotations
 
-import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from browser import TIMEOUT, Problems, chromium, serve
-from conftest import REPO
+from conftest import REPO, example_in
 from playwright.sync_api import Browser, Page, expect
 from test_accessibility import assert_accessible
 
@@ -129,11 +127,7 @@ def test_the_script_folds_and_shards_as_the_build_does(site: Path, page: Page) -
 
 @pytest.fixture(scope="module")
 def russian(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("russian")
-    shutil.copytree(REPO / "content", folder / "content")
-    text = re.sub(r"(?m)^language = .*$", 'language = "ru"',
-                  (REPO / "timeline.toml").read_text("utf-8"))
-    (folder / "timeline.toml").write_text(text, "utf-8")
+    folder = example_in("ru", tmp_path_factory.mktemp("russian"))
     build(folder, folder / "site", cache=False, environ={})
     with serve(folder / "site") as served:
         yield served.url
