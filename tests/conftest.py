@@ -9,8 +9,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from browser import TIMEOUT, Problems, npm_package
+from browser import TIMEOUT, Problems, npm_package, serve
 from playwright.sync_api import Browser, Page
+
+from timeline.build import build
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -48,6 +50,14 @@ def example_in(language: str, root: Path) -> Path:
     assert f'language = "{language}"' in toml
     (root / "timeline.toml").write_text(toml, encoding="utf-8")
     return root
+
+
+def serve_example_in(language: str, root: Path) -> Iterator[str]:
+    """Build the example in a language in root and yield its URL while it is served."""
+    folder = example_in(language, root)
+    build(folder, folder / "site", cache=False, environ={})
+    with serve(folder / "site") as served:
+        yield served.url
 
 
 def event(title: str = "An event", date: str = '"2023-01-04"', body: str = "Text [@article].",

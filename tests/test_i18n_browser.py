@@ -1,18 +1,18 @@
-"""The example built in Arabic, in headless Chromium: the page reads right to left (the
-rail, the dates and the picture of time on the right) and fits a phone's width."""
+"""The example built in other languages, in headless Chromium: in Arabic the page reads
+right to left (the rail, the dates and the picture of time on the right, arrows turned),
+fits a phone's width and passes axe; in Russian the longer navigation keeps one row."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from browser import TIMEOUT, Problems, chromium, serve
-from conftest import example_in
-from playwright.sync_api import Browser
-from test_accessibility import FORMS, assert_accessible
-
-from timeline.build import build
+from browser import TIMEOUT, Problems, chromium
+from conftest import serve_example_in
+from playwright.sync_api import Browser, Page
+from test_accessibility import FORMS, assert_accessible, open_page
 
 # How far the page reaches past either edge: scrollWidth misses what sticks out on the
 # left of a right-to-left page, so each element's left is measured too, but for those
@@ -28,6 +28,21 @@ OVERFLOW = """Math.max(document.documentElement.scrollWidth - innerWidth,
     }).map(e => -e.getBoundingClientRect().left))"""
 
 
+@contextmanager
+def opened(browser: Browser, url: str, problems: Problems, width: int = 1280,
+           height: int = 900) -> Iterator[Page]:
+    """Yield url open in a page of that size; then assert it had no problem."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(TIMEOUT)
+    try:
+        page = problems.watch(context.new_page())
+        page.goto(url)
+        yield page
+        assert problems.found() == {}
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with chromium() as browser:
@@ -36,19 +51,12 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture(scope="module")
 def arabic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = example_in("ar", tmp_path_factory.mktemp("arabic"))
-    build(folder, folder / "site")
-    with serve(folder / "site") as served:
-        yield served.url
+    yield from serve_example_in("ar", tmp_path_factory.mktemp("arabic"))
 
 
 def test_the_rail_and_the_first_entry_sit_on_the_right(browser: Browser, arabic: str,
                                                        problems: Problems) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT)
-    try:
-        page = problems.watch(context.new_page())
-        page.goto(arabic)
+    with opened(browser, arabic, problems) as page:
         assert page.evaluate("document.documentElement.dir") == "rtl"
         rail = page.evaluate("""() => {
             const list = document.querySelector('.timeline');
@@ -75,18 +83,11 @@ def test_the_rail_and_the_first_entry_sit_on_the_right(browser: Browser, arabic:
         xs = page.eval_on_selector_all(
             ".chart-mark", "ms => ms.map(m => m.getBoundingClientRect().right)")
         assert xs and xs[0] == max(xs)
-        assert problems.found() == {}
-    finally:
-        context.close()
 
 
 def test_arrows_point_the_way_the_page_reads(browser: Browser, arabic: str,
                                              problems: Problems) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT)
-    try:
-        page = problems.watch(context.new_page())
-        page.goto(arabic + "events/makiivka-strike/")
+    with opened(browser, arabic + "events/makiivka-strike/", problems) as page:
         # "← Back" and the pager's "← Earlier" and "Later →" are drawn mirrored.
         back = page.eval_on_selector(".kicker a > span[aria-hidden]",
                                      "e => getComputedStyle(e).transform")
@@ -96,55 +97,35 @@ def test_arrows_point_the_way_the_page_reads(browser: Browser, arabic: str,
         assert back == "matrix(-1, 0, 0, 1, 0, 0)"
         drawn = {t for pair in pager for t in pair if t != "none"}
         assert drawn == {"matrix(-1, 0, 0, 1, 0, 0)"}
-        assert problems.found() == {}
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("path", ["", "events/makiivka-strike/", "tags/", "sources/"])
 def test_nothing_overflows_at_phone_width(browser: Browser, arabic: str, problems: Problems,
                                           path: str) -> None:
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    context.set_default_timeout(TIMEOUT)
-    try:
-        page = problems.watch(context.new_page())
-        page.goto(arabic + path)
+    with opened(browser, arabic + path, problems, width=360, height=740) as page:
         overflow = page.evaluate(OVERFLOW)
         assert overflow <= 0, f"{path or 'index'} overflows by {overflow}px at 360px"
-        assert problems.found() == {}
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("form", ["desktop light", "phone dark"])
 @pytest.mark.parametrize("path", ["", "events/makiivka-strike/", "claims/"])
 def test_right_to_left_pages_pass_axe_and_no_mark_covers_text(
         browser: Browser, arabic: str, axe_script: Path, path: str, form: str) -> None:
-    context = browser.new_context(**FORMS[form])
-    context.set_default_timeout(TIMEOUT)
+    page = open_page(browser, arabic + path, **FORMS[form])  # type: ignore[arg-type]
     try:
-        page = context.new_page()
-        page.goto(arabic + path)
         assert_accessible(page, axe_script)
     finally:
-        context.close()
+        page.context.close()
 
 
 @pytest.fixture(scope="module")
 def russian(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = example_in("ru", tmp_path_factory.mktemp("russian"))
-    build(folder, folder / "site")
-    with serve(folder / "site") as served:
-        yield served.url
+    yield from serve_example_in("ru", tmp_path_factory.mktemp("russian"))
 
 
 def test_russian_navigation_keeps_one_row_and_the_first_event_on_a_phone_screen(
         browser: Browser, russian: str, problems: Problems) -> None:
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    context.set_default_timeout(TIMEOUT)
-    try:
-        page = problems.watch(context.new_page())
-        page.goto(russian)
+    with opened(browser, russian, problems, width=360, height=740) as page:
         tops = page.eval_on_selector_all(
             ".site-nav li", "ls => ls.map(l => Math.round(l.getBoundingClientRect().top))")
         assert len(tops) == 5 and len(set(tops)) == 1  # one row, which scrolls sideways
@@ -157,6 +138,3 @@ def test_russian_navigation_keeps_one_row_and_the_first_event_on_a_phone_screen(
         right = page.eval_on_selector(".site-nav li:last-child a",
                                       "a => a.getBoundingClientRect().right")
         assert right <= 360
-        assert problems.found() == {}
-    finally:
-        context.close()

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from browser import TIMEOUT, Problems, chromium, serve
-from conftest import REPO, example_in
+from conftest import REPO, serve_example_in
 from playwright.sync_api import Browser, Page, expect
 from test_accessibility import assert_accessible
 
@@ -127,10 +127,7 @@ def test_the_script_folds_and_shards_as_the_build_does(site: Path, page: Page) -
 
 @pytest.fixture(scope="module")
 def russian(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = example_in("ru", tmp_path_factory.mktemp("russian"))
-    build(folder, folder / "site", cache=False, environ={})
-    with serve(folder / "site") as served:
-        yield served.url
+    yield from serve_example_in("ru", tmp_path_factory.mktemp("russian"))
 
 
 @pytest.mark.parametrize(("query", "status"), [
