@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 from pathlib import Path
@@ -293,3 +294,28 @@ def test_media_from_the_web_has_no_size_and_the_page_reserves_room_for_a_file(
     page_b = (tmp_path / "site/events/b/index.html").read_text(encoding="utf-8")
     assert '<img src="https://example.org/a.png" alt="A">' in page_a
     assert '<img src="../../b.png" alt="B" width="1200" height="800">' in page_b
+
+
+def test_images_in_a_body_get_the_width_and_height_of_their_files(
+        make_project: MakeProject) -> None:
+    body = ("![A map](../../maps/m.png) ![Drawn](../../maps/d.gif)"
+            " ![Far](https://example.org/x.png) ![Gone](../../maps/none.png)"
+            ' ![Sized](../../maps/m.png){: width="10" height="5"} [@article].')
+    project = make_project({
+        "content/e.md": event(body=body), "content/maps/m.png": _png(640, 427),
+        "content/maps/d.gif": b"GIF89a" + struct.pack("<HH", 300, 200) + b"\x00" * 8})
+    build(project)
+    page = (project / "site/events/e/index.html").read_text(encoding="utf-8")
+    images = sorted(re.findall(r"<img [^>]*>", page))
+    assert images == [
+        '<img alt="A map" height="427" src="../../maps/m.png" width="640">',
+        '<img alt="Drawn" height="200" src="../../maps/d.gif" width="300">',
+        '<img alt="Far" src="https://example.org/x.png">',  # the web: no size to read
+        '<img alt="Gone" src="../../maps/none.png">',  # missing: check reports the link
+        '<img alt="Sized" height="5" src="../../maps/m.png" width="10">',  # as written
+    ]
+    # A new file of another size is read again, though the event's file is the same.
+    (project / "content/maps/m.png").write_bytes(_png(800, 600))
+    assert build(project).parsed == 1
+    page = (project / "site/events/e/index.html").read_text(encoding="utf-8")
+    assert '<img alt="A map" height="600" src="../../maps/m.png" width="800">' in page

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from timeline.content.gate import CONTENT_DIR, copy_source, image_size
+from timeline.content.links import resolve
 from timeline.errors import ContentError
 
 _WEB = re.compile(r"^https?://", re.IGNORECASE)
@@ -52,3 +53,16 @@ def attachment_size(src: str, project: Path | None) -> tuple[int, int] | None:
     if project is None or _WEB.match(src):
         return None
     return image_size(project, f"{CONTENT_DIR}/{src}")
+
+
+def body_image_size(src: str, page: str, project: Path | None) -> tuple[int, int] | None:
+    """Return the width and height of an image a body shows by a URL relative to its page
+    (site path page), when that is a file of content/; None for anything else (a web
+    URL, a missing or refused file: `timeline check` reports broken links)."""
+    target = resolve(page, src) if project is not None else None
+    if project is None or target is None or target.startswith("../"):
+        return None
+    try:
+        return image_size(project, f"{CONTENT_DIR}/{target}")
+    except ContentError:
+        return None

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from timeline.config import Config
-from timeline.content.attachments import AttachmentError, attachment_path, attachment_size
+from timeline.content.attachments import (
+    AttachmentError,
+    attachment_path,
+    attachment_size,
+    body_image_size,
+)
 from timeline.content.citations import Citation, scan_citations
 from timeline.content.claims import cite_claims, read_claims
 from timeline.content.coverage import find_paragraphs, uncited
@@ -127,7 +133,9 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
     if len(report.errors) > errors_before or title is None or date is None or slug is None:
         return None
     page = event_path(slug)
-    rendered = renderer.render(file.body, known=available.__contains__, page=page)
+    rendered = renderer.render(file.body, known=available.__contains__, page=page,
+                               size=functools.partial(body_image_size, page=page,
+                                                      project=project))
     numbering = rendered.numbering
     noted = (renderer.render(note, known=available.__contains__, numbering=numbering,
                              page=page, note=True) if note else None)

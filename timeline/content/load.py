@@ -22,14 +22,14 @@ from timeline.content.gate import (
     folder,
     read_source_file,
 )
-from timeline.content.links import XREF
+from timeline.content.links import XREF, resolve
 from timeline.content.markup import Renderer
 from timeline.content.sources import load_registry
 from timeline.errors import ContentError, Diagnostic, Report, UsageError
 from timeline.model import Event, Source, Timeline
 from timeline.pool import map_slices
 from timeline.progress import Progress
-from timeline.site.urls import path_key, slug_of_path, source_path
+from timeline.site.urls import event_path, path_key, slug_of_path, source_path
 
 if TYPE_CHECKING:
     from timeline.cache import Cache, FileInfo
@@ -222,8 +222,11 @@ def _context(cache: Cache | None, config: Config, note_label: str, drafts: bool)
 def _deps(project: Path, info: FileInfo, event: Event, titles: Mapping[str, str],
           unpublished: frozenset[str], registry: Mapping[str, Source]) -> tuple[Any, ...]:
     """Return what an event's parse looked up besides its file, and the digest of its values."""
+    page = event_path(event.slug)
+    shown = {resolve(page, link.target) for link in event.links}  # body images' sizes
     files = sorted({s.file for s in event.sources if s.file}
-                   | ({event.media.src} if event.media is not None else set()))
+                   | ({event.media.src} if event.media is not None else set())
+                   | {f for f in shown if f is not None and not f.startswith("../")})
     deps = (sorted(info.xrefs), sorted({s.id for s in event.sources}), files)
     return (*deps, _deps_value(project, (*deps, ""), titles, unpublished, registry))
 

@@ -57,6 +57,7 @@ class _Document:
     rebase: Callable[[str], str] | None = None  # set: copy notes, their links rebased
     whole: bool = False  # the whole text is an editor's note
     notes: list[str] = field(default_factory=list)
+    size: Callable[[str], tuple[int, int] | None] | None = None  # an image's, by its src
 
 
 class _Converter:
@@ -100,13 +101,16 @@ class Renderer:
 
     def render(self, body: str, known: Callable[[str], bool] | None = None,
                numbering: Numbering | None = None, *, page: str | None = None,
-               note: bool = False) -> Rendered:
+               note: bool = False,
+               size: Callable[[str], tuple[int, int] | None] | None = None) -> Rendered:
         """Return the body as HTML; citations of known ids become numbered links.
 
         Pass the numbering of an earlier render (the body) to go on numbering
         from it (an editor's note citing the same sources). Pass the site path of
         the page the HTML is for to get its editor's notes (the whole text, with
         note) for the notes page too, their links leading back to that page.
+        size gives an image's width and height by its src, for the img's attributes
+        (so the page does not shift as it loads).
         """
         rebase = None
         if page is not None:
@@ -114,7 +118,7 @@ class Renderer:
                                        pretty=self.pretty_urls)
         document = _Document(known if known is not None else self.known,
                              numbering if numbering is not None else Numbering(),
-                             rebase=rebase, whole=note)
+                             rebase=rebase, whole=note, size=size)
         try:
             converter = self._idle.get_nowait()
         except queue.Empty:
@@ -254,6 +258,24 @@ class _Detach(Treeprocessor):
             document.notes.append(self.md.serializer(detached))
 
 
+class _ImageSizes(Treeprocessor):
+    """Give each image whose size is known its width and height."""
+
+    def __init__(self, converter: _Converter, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.converter = converter
+
+    def run(self, root: etree.Element) -> None:
+        size = self.converter.document.size
+        if size is None:
+            return
+        for image in root.iter("img"):
+            found = size(image.get("src", ""))
+            if found is not None and "width" not in image.attrib:
+                image.set("width", str(found[0]))
+                image.set("height", str(found[1]))
+
+
 class _Summary(Treeprocessor):
     """Record the plain text of the first paragraph, without citation marks."""
 
@@ -345,6 +367,7 @@ class _TimelineExtension(Extension):
         md.inlinePatterns.register(_CrossReference(renderer, md), "xref", 176)
         md.treeprocessors.register(_Callouts(renderer, md), "callouts", 15)
         md.treeprocessors.register(_Summary(self.converter, md), "summary", 14)
+        md.treeprocessors.register(_ImageSizes(self.converter, md), "image-sizes", 13)
         md.treeprocessors.register(_Detach(self.converter, md), "detach", -10)  # last
         for name, priority in _LINK_PROCESSORS.items():
             stock = md.inlinePatterns[name]
