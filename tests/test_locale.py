@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
+import icalendar
 import pytest
 from conftest import REPO, MakeProject, event
+from test_timelinejs import front_matter
 
+from timeline.authoring.timelinejs import run_import
 from timeline.build import build
 from timeline.dates.locale import babel_locale, date_locale, text_direction
 from timeline.dates.parse import parse_event_date
@@ -142,3 +148,67 @@ def test_a_sample_number_of_each_plural_category_for_scripts() -> None:
     assert [c for c, _ in plural_samples(babel_locale("ar"))] == [
         "zero", "one", "two", "few", "many", "other"]
     assert plural_samples(None) == (("one", 1), ("other", 0))
+
+
+RUSSIAN_EVENT = event("Alpha", '"2023-01-05~"', body="Text [@article, p. 3].",
+                      claims="[{label: Killed, accounts: [{value: '89', by: Russia, "
+                             "source: article, as_of: '2023-01-05'}, {value: '300', "
+                             "by: Ukraine, source: article}]}]")
+
+
+def test_exports_people_read_speak_the_language_and_data_stays_english(
+        make_project: MakeProject) -> None:
+    project = make_project({
+        "content/a.md": RUSSIAN_EVENT,
+        "timeline.toml": 'language = "ru"\nbase_url = "https://example.org/"\n'})
+    build(project)
+    site = project / "site"
+    (slide,) = json.loads((site / "timeline.json").read_text(encoding="utf-8"))["events"]
+    assert slide["display_date"] == "ок. 5 января 2023"
+    text = slide["text"]["text"]
+    assert "<h2>Источники</h2>" in text and "<h2>Утверждения</h2>" in text
+    assert "<caption>Killed (оспаривается)</caption>" in text
+    assert ("<tr><th>Значение</th><th>По данным</th><th>Источник</th><th>На дату</th></tr>"
+            in text)
+    assert "<td>5 января 2023</td>" in text  # as_of
+    feed = ET.fromstring((site / "feed.xml").read_bytes())
+    atom = "{http://www.w3.org/2005/Atom}"
+    summary = feed.find(f"{atom}entry/{atom}summary")
+    assert summary is not None and summary.text == "ок. 5 января 2023: Text."
+    calendar = icalendar.Calendar.from_ical((site / "calendar.ics").read_bytes())
+    (vevent,) = calendar.walk("VEVENT")
+    assert str(vevent["description"]).splitlines() == [
+        "ок. 5 января 2023: Text.", "", "Источники:",
+        "1. Example article https://example.org/article"]
+    # The search results show the date as the pages do.
+    docs = (site / "search" / "docs-0.js").read_text(encoding="ascii")
+    assert json.dumps("ок. 5 января 2023") in docs  # escaped: the index is ASCII
+    # events.json and events.csv are data for programs: English, as format.md says.
+    (data,) = json.loads((site / "events.json").read_text(encoding="utf-8"))
+    assert data["display"] == "c. 5 January 2023"
+    assert b",c. 5 January 2023," in (site / "events.csv").read_bytes()
+
+
+def test_a_timeline_json_in_russian_imports_back_with_its_qualifiers(
+        make_project: MakeProject, tmp_path: Path) -> None:
+    project = make_project({"content/a.md": RUSSIAN_EVENT,
+                            "content/b.md": event("Beta", '"2022-09?"', end='"2022-10~"'),
+                            "timeline.toml": 'language = "ru"\n'})
+    build(project)
+    copy = tmp_path / "copy"
+    (copy / "content").mkdir(parents=True)
+    (copy / "timeline.toml").write_text('language = "ru"\n', encoding="utf-8")
+    imported = run_import(project / "site" / "timeline.json", copy)
+    assert imported.report.errors == [] and imported.events == 2
+    dates = sorted((m["title"], m["date"], m.get("end"))
+                   for m in map(front_matter, (copy / "content").glob("*.md")))
+    assert dates == [("Alpha", "2023-01-05~", None), ("Beta", "2022-09?", "2022-10~")]
+
+
+def test_changing_the_language_writes_the_exports_again(make_project: MakeProject) -> None:
+    project = make_project({"content/a.md": event("Alpha", '"2023-01-05~"')})
+    build(project)
+    (project / "timeline.toml").write_text('language = "uk"\n')
+    build(project)  # with the cache of the English build
+    (slide,) = json.loads((project / "site" / "timeline.json").read_text())["events"]
+    assert slide["display_date"] == "бл. 5 січня 2023"

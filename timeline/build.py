@@ -34,7 +34,7 @@ from timeline.errors import (
 from timeline.model import Timeline
 from timeline.pool import map_slices
 from timeline.progress import Progress
-from timeline.site.exports import Export, Fragments, plan_exports
+from timeline.site.exports import Export, Fragments, Voice, plan_exports
 from timeline.site.filters import template_filters
 from timeline.site.pages import Page, page_digests, plan_of, plan_pages, render_pages
 from timeline.site.theme import (
@@ -308,7 +308,8 @@ def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None
                                done=progress.advance if progress is not None else None):
         files.update(rendered)
     exports = plan_exports(timeline, [page.dest for page in pages], source_date_epoch,
-                           reuse.events if reuse is not None else None)
+                           reuse.events if reuse is not None else None,
+                           Voice.of(locale, catalogue))
     for number, export in enumerate(exports):
         files[export.dest] = _export_file(
             export, reuse, spool / f"export-{number}" if spool is not None else None)

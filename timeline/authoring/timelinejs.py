@@ -16,10 +16,12 @@ import yaml
 from timeline.authoring.markdown_writer import escape_markdown, markdown_of_html, text_of_html
 from timeline.authoring.slide import Slide, read_slides
 from timeline.config import load_config
+from timeline.dates.locale import DateLocale, date_locale
 from timeline.dates.model import DateError, EventDate
 from timeline.dates.parse import parse_event_date
 from timeline.errors import ContentError, Report
 from timeline.site.sheet import TAGS_COLUMN
+from timeline.site.theme import load_catalogue
 from timeline.site.urls import slugify
 
 log = logging.getLogger(__name__)
@@ -106,11 +108,13 @@ def _point(slide: Slide, prefix: str) -> str | None:
     return text
 
 
-def slide_date(slide: Slide, zone: str) -> tuple[str, str | None, EventDate]:
+def slide_date(slide: Slide, zone: str, locale: DateLocale | None = None
+               ) -> tuple[str, str | None, EventDate]:
     """Return a slide's date (and end) as written in front matter, and as read.
 
     TimelineJS has no qualifiers: when the display date is the label of the date made
-    approximate (~), uncertain (?) or both (%) at either end, the date takes them.
+    approximate (~), uncertain (?) or both (%) at either end, in English or in the
+    project's language (locale), the date takes them.
     """
     start = _point(slide, "")
     if start is None:
@@ -129,18 +133,19 @@ def slide_date(slide: Slide, zone: str) -> tuple[str, str | None, EventDate]:
             continue
         if first is None:
             first = (date, stop, parsed)
-        if not display or parsed.label() == display:
+        if not display or display in (parsed.label(), parsed.label(locale)):
             return date, stop, parsed
     assert first is not None
     return first
 
 
-def slide_event(slide: Slide, zone: str) -> tuple[dict[str, Any], str, list[str]]:
+def slide_event(slide: Slide, zone: str, locale: DateLocale | None = None
+                ) -> tuple[dict[str, Any], str, list[str]]:
     """Return an event's front matter and body, and warnings, from a slide."""
     title = text_of_html(slide.get("Headline"))
     if not title:
         raise _RowError("no Headline: an event needs a title")
-    date, end, parsed = slide_date(slide, zone)
+    date, end, parsed = slide_date(slide, zone, locale)
     meta: dict[str, Any] = {"title": title, "date": date}
     if end is not None:
         meta["end"] = end
@@ -213,7 +218,8 @@ def _free_path(content: Path, slug: str) -> Path:
     raise AssertionError("unreachable")
 
 
-def import_timelinejs(source: Path, project: Path, zone: str = "UTC") -> Imported:
+def import_timelinejs(source: Path, project: Path, zone: str = "UTC",
+                      locale: DateLocale | None = None) -> Imported:
     """Write one event file per slide of source into project/content, the eras into
     content/eras.yaml and the title into timeline.toml; collect the slides that fail."""
     events, eras, title = read_slides(source)
@@ -223,7 +229,7 @@ def import_timelinejs(source: Path, project: Path, zone: str = "UTC") -> Importe
     content.mkdir(parents=True, exist_ok=True)
     for slide in events:
         try:
-            meta, body, warnings = slide_event(slide, zone)
+            meta, body, warnings = slide_event(slide, zone, locale)
         except _RowError as error:
             result.report.error(name, slide.number, str(error))
             continue
@@ -232,14 +238,14 @@ def import_timelinejs(source: Path, project: Path, zone: str = "UTC") -> Importe
         slug = slugify(meta["title"])[:80].strip("-") or "event"
         result.written.append(_write_new(_free_path(content, slug), event_file(meta, body)))
         result.events += 1
-    _import_eras(eras, content, name, zone, result)
+    _import_eras(eras, content, name, zone, result, locale)
     if title is not None:
         _import_title(title, project, name, result)
     return result
 
 
 def _import_eras(eras: list[Slide], content: Path, name: str, zone: str,
-                 result: Imported) -> None:
+                 result: Imported, locale: DateLocale | None = None) -> None:
     """Write the era slides into content/eras.yaml, unless it exists."""
     found: list[dict[str, str]] = []
     for slide in eras:
@@ -247,7 +253,7 @@ def _import_eras(eras: list[Slide], content: Path, name: str, zone: str,
             label = text_of_html(slide.get("Headline"))
             if not label:
                 raise _RowError("an era needs a Headline (its label)")
-            start, end, _ = slide_date(slide, zone)
+            start, end, _ = slide_date(slide, zone, locale)
             if end is None:
                 raise _RowError(f"era '{label}' needs an End Year")
         except _RowError as error:
@@ -283,11 +289,12 @@ def _import_title(slide: Slide, project: Path, name: str, result: Imported) -> N
 
 
 def run_import(source: Path, project: Path) -> Imported:
-    """Import source into project, times read in the project's zone; a file that cannot be
-    read at all is the one problem reported."""
+    """Import source into project, times read in the project's zone and display dates in
+    its language too; a file that cannot be read at all is the one problem reported."""
     try:
-        zone = load_config(project).timezone
-        return import_timelinejs(source, project, zone)
+        config = load_config(project)
+        locale = date_locale(config.language, load_catalogue(project, config.language))
+        return import_timelinejs(source, project, config.timezone, locale)
     except ContentError as error:
         result = Imported()
         result.report.add(error)

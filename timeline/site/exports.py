@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import html
 import io
@@ -26,6 +27,7 @@ from urllib.parse import urlsplit
 import icalendar
 
 from timeline.config import Config
+from timeline.dates.locale import DateLocale
 from timeline.dates.model import DatePoint, EventDate, Precision, days_in_month
 from timeline.dates.zones import Zone, resolve_zone
 from timeline.model import Claim, Era, Event, Source, Timeline
@@ -124,6 +126,37 @@ class Fragments:
         return set(self.known or ()) - self.used
 
 
+@dataclass(frozen=True)
+class Voice:
+    """The language of the exports people read (timeline.json, the feed, the calendar):
+    dates in the site's language and the few words around them from its catalogue.
+    events.json and events.csv are data, read back by programs, and stay English."""
+
+    locale: DateLocale | None = None  # None: English
+    words: tuple[tuple[str, str], ...] = ()  # the catalogue's translations
+
+    @classmethod
+    def of(cls, locale: DateLocale | None, catalogue: Mapping[str, object]) -> Voice:
+        """Return the voice of a language: its date locale and its catalogue's strings."""
+        return cls(locale, tuple((k, v) for k, v in catalogue.items() if isinstance(v, str)))
+
+    def say(self, message: str, **values: str) -> str:
+        """Return message in the language, values put into it."""
+        text = self._catalogue.get(message, message)
+        return text % values if values else text
+
+    def date(self, date: EventDate | DatePoint) -> str:
+        """Return a date's label in the language."""
+        return date.label(self.locale)
+
+    @functools.cached_property
+    def _catalogue(self) -> dict[str, str]:
+        return dict(self.words)
+
+
+ENGLISH = Voice()
+
+
 def _key(*parts: object) -> str:
     """Return the SHA-256 of the repr of parts."""
     return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
@@ -139,18 +172,20 @@ def _event_key(events: Mapping[str, str] | None, settings: str, event: Event,
 
 
 def plan_exports(timeline: Timeline, paths: list[str], source_date_epoch: int | None = None,
-                 events: Mapping[str, str] | None = None) -> list[Export]:
+                 events: Mapping[str, str] | None = None, voice: Voice = ENGLISH
+                 ) -> list[Export]:
     """Return the exports of the site whose pages are at paths.
 
     events maps each slug to the digest of everything about the event (the cache
-    gives it); without it, no entry has a key.
+    gives it); without it, no entry has a key. voice: the language of the exports
+    people read.
     """
-    exports = [events_export(timeline, events), timelinejs_export(timeline, events),
+    exports = [events_export(timeline, events), timelinejs_export(timeline, events, voice),
                events_csv_export(timeline, events),
-               calendar_export(timeline, source_date_epoch, events),
-               *search_exports(timeline, events)]
+               calendar_export(timeline, source_date_epoch, events, voice),
+               *search_exports(timeline, events, voice.locale)]
     if timeline.config.base_url is not None:
-        exports.append(atom_export(timeline, source_date_epoch, events))
+        exports.append(atom_export(timeline, source_date_epoch, events, voice))
         exports.extend(sitemap_exports(timeline, paths))
     return exports
 
@@ -224,7 +259,8 @@ def _event_entry(event: Event, pretty: bool) -> bytes:
     return json.dumps(event_json(event, pretty), ensure_ascii=False).encode("utf-8")
 
 
-def search_exports(timeline: Timeline, events: Mapping[str, str] | None = None) -> list[Export]:
+def search_exports(timeline: Timeline, events: Mapping[str, str] | None = None,
+                   locale: DateLocale | None = None) -> list[Export]:
     """Return the search index's files (see timeline.site.search), drafts left out.
 
     A document shard joins its events' entries, each keyed by its event; a term
@@ -232,7 +268,7 @@ def search_exports(timeline: Timeline, events: Mapping[str, str] | None = None) 
     indexed (any edit makes the term shards again, a no-op build none).
     """
     pretty = timeline.config.pretty_urls
-    settings = _key("search", search.FORMAT, pretty)
+    settings = _key("search", search.FORMAT, pretty, locale)
     items = search.searchable(timeline)
     every = (None if events is None or any(e.slug not in events for e in items)
              else _key(settings, [(e.slug, events[e.slug]) for e in items]))
@@ -253,7 +289,7 @@ def search_exports(timeline: Timeline, events: Mapping[str, str] | None = None) 
             f"{folder}/{name}.js", f"window.timelineSearch.add({search.js_json(name)}, [\n"
             .encode("ascii"), [_event_key(events, settings, e) for e in part],
             lambda i, part=part: search.js_json(  # type: ignore[misc]
-                search.document(part[i], pretty)).encode("ascii"),
+                search.document(part[i], pretty, locale)).encode("ascii"),
             b"]);\n", b",\n"))
     return exports
 
@@ -264,7 +300,7 @@ def _script_export(dest: str, name: str, key: str | None, data: Callable[[], obj
     return Export(dest, b"", [key], lambda i: search.script(name, data()), b"")
 
 
-def _tl_date(point: DatePoint, zone: Zone) -> dict[str, Any]:
+def _tl_date(point: DatePoint, zone: Zone, voice: Voice) -> dict[str, Any]:
     """Return a TimelineJS date object; times are converted to the site's zone."""
     names = ("month", "day", "hour", "minute", "second")
     values = [getattr(point, name) for name in names]
@@ -278,7 +314,7 @@ def _tl_date(point: DatePoint, zone: Zone) -> dict[str, Any]:
     if year < 1 and (point.month, point.day) == (2, 29) and days_in_month(year - 1, 2) == 28:
         # TimelineJS makes a JS Date of year -45 for 45 BC, and JS's -45 (46 BC) has no
         # 29 February: the date moves to 1 March unless it brings its own label.
-        out["display_date"] = _twice_escaped(point.label())
+        out["display_date"] = _twice_escaped(voice.date(point))
     return out
 
 
@@ -287,7 +323,8 @@ def timelinejs_json(timeline: Timeline) -> bytes:
     return timelinejs_export(timeline).assemble()
 
 
-def timelinejs_export(timeline: Timeline, events: Mapping[str, str] | None = None) -> Export:
+def timelinejs_export(timeline: Timeline, events: Mapping[str, str] | None = None,
+                      voice: Voice = ENGLISH) -> Export:
     """Return timeline.json as an export: the title, then the events on one line.
 
     TimelineJS reads date parts in the viewer's local time with no zone, so
@@ -302,40 +339,40 @@ def timelinejs_export(timeline: Timeline, events: Mapping[str, str] | None = Non
     """
     config = timeline.config
     zone = resolve_zone(config.timezone)
-    settings = _key("timeline.json", config.timezone, config.base_url, config.pretty_urls)
+    settings = _key("timeline.json", config.timezone, config.base_url, config.pretty_urls, voice)
     whole = _json({
         "title": {"text": {"headline": html.escape(config.title),
                            "text": html.escape(config.description)}},
         "events": [],
-        "eras": [_timelinejs_era(era, zone) for era in timeline.eras],
+        "eras": [_timelinejs_era(era, zone, voice) for era in timeline.eras],
     })
     # Split after the events' "[": the head is the title, the tail the eras.
     cut = whole.index(b'"events": [') + len(b'"events": [')
     head, tail = whole[:cut], whole[cut:]
     items = timeline.events
     return Export("timeline.json", head, [_event_key(events, settings, e) for e in items],
-                  lambda i: _timelinejs_entry(items[i], config, zone), tail, b", ")
+                  lambda i: _timelinejs_entry(items[i], config, zone, voice), tail, b", ")
 
 
-def _timelinejs_era(era: Era, zone: Zone) -> dict[str, Any]:
+def _timelinejs_era(era: Era, zone: Zone, voice: Voice) -> dict[str, Any]:
     """Return an era as TimelineJS's JSON: its dates and its label as the headline."""
     assert era.date.end is not None  # an era has both ends, checked at load
-    return {"start_date": _tl_date(era.date.start, zone),
-            "end_date": _tl_date(era.date.end, zone),
+    return {"start_date": _tl_date(era.date.start, zone, voice),
+            "end_date": _tl_date(era.date.end, zone, voice),
             "text": {"headline": html.escape(era.label), "text": ""}}
 
 
-def _timelinejs_entry(event: Event, config: Config, zone: Zone) -> bytes:
+def _timelinejs_entry(event: Event, config: Config, zone: Zone, voice: Voice) -> bytes:
     """Return one event as TimelineJS's JSON; reads the config's base_url and pretty_urls."""
     item: dict[str, Any] = {
-        "start_date": _tl_date(event.date.start, zone),
-        "display_date": _twice_escaped(_display(event.date)),
+        "start_date": _tl_date(event.date.start, zone, voice),
+        "display_date": _twice_escaped(voice.date(event.date)),
         "text": {"headline": html.escape(event.title),
-                 "text": _standalone_html(event, config)},
+                 "text": _standalone_html(event, config, voice)},
         "unique_id": event.slug,
     }
     if event.date.end is not None:
-        item["end_date"] = _tl_date(event.date.end, zone)
+        item["end_date"] = _tl_date(event.date.end, zone, voice)
     if event.tags:
         item["group"] = _twice_escaped(event.tags[0])
     if event.media is not None:
@@ -374,15 +411,15 @@ def _era_row(era: Era) -> list[str]:
     carries the qualifiers back to the import), its name as Headline, Type era."""
     assert era.date.end is not None  # an era has both ends, checked at load
     return _sheet_row({**_sheet_date(era.date.start, ""), **_sheet_date(era.date.end, "End "),
-                       "Display Date": html.escape(_display(era.date)),
+                       "Display Date": html.escape(ENGLISH.date(era.date)),
                        "Headline": html.escape(era.label), "Type": "era"})
 
 
 def _csv_entry(event: Event, config: Config) -> bytes:
     """Return one event's row of events.csv; reads the config's base_url and pretty_urls."""
-    cells = {"Display Date": html.escape(_display(event.date)),
+    cells = {"Display Date": html.escape(ENGLISH.date(event.date)),
              "Headline": html.escape(event.title),
-             "Text": _standalone_html(event, config)}
+             "Text": _standalone_html(event, config, ENGLISH)}
     for prefix, point in (("", event.date.start), ("End ", event.date.end)):
         if point is not None:
             cells.update(_sheet_date(point, prefix))
@@ -428,7 +465,7 @@ def _twice_escaped(text: str) -> str:
     return html.escape(html.escape(text))
 
 
-def _standalone_html(event: Event, config: Config) -> str:
+def _standalone_html(event: Event, config: Config, voice: Voice) -> str:
     """Return an event's body with its source list, for use outside its own page.
 
     Citation links point into the event's page (absolute with base_url, else
@@ -437,14 +474,9 @@ def _standalone_html(event: Event, config: Config) -> str:
     """
     page = (absolute_url(config.base_url, event_path(event.slug), pretty=config.pretty_urls)
             if config.base_url else event_path(event.slug))
-    text = event.body_html + _claims_html(event)
+    text = event.body_html + _claims_html(event, voice)
     return text.replace('href="#source-', f'href="{html.escape(page)}#source-') + \
-        _sources_html(event)
-
-
-def _display(date: EventDate) -> str:
-    """Return the event's own label: its zone is named, and the date parts only place it."""
-    return date.label()
+        _sources_html(event, voice)
 
 
 def _utc_text(seconds: int) -> str | None:
@@ -471,7 +503,7 @@ def atom_feed(timeline: Timeline, source_date_epoch: int | None = None) -> bytes
 
 
 def atom_export(timeline: Timeline, source_date_epoch: int | None = None,
-                events: Mapping[str, str] | None = None) -> Export:
+                events: Mapping[str, str] | None = None, voice: Voice = ENGLISH) -> Export:
     """Return feed.xml as an export: the feed's elements, then the entries, latest first
     (at most config.feed_limit of them)."""
     config = timeline.config
@@ -496,17 +528,17 @@ def atom_export(timeline: Timeline, source_date_epoch: int | None = None,
                                  "href": _clean_xml(absolute_url(config.base_url, "index.html",
                                                                  pretty=pretty))})
     _sub(feed, "generator", "timeline")
-    settings = _key("feed.xml", config.base_url, pretty)
+    settings = _key("feed.xml", config.base_url, pretty, voice)
     shown = config.feed_limit or len(stamps)  # a feed of 10,000 events was 45 MB
     newest = timeline.events[::-1][:shown]
     updated = [stamp or feed_updated for stamp in stamps[::-1][:shown]]
     keys = [_event_key(events, settings, event, stamp)
             for event, stamp in zip(newest, updated, strict=True)]
     return _xml_export("feed.xml", feed, keys,
-                       lambda i: _atom_entry(newest[i], config, updated[i]))
+                       lambda i: _atom_entry(newest[i], config, updated[i], voice))
 
 
-def _atom_entry(event: Event, config: Config, updated: str) -> bytes:
+def _atom_entry(event: Event, config: Config, updated: str, voice: Voice) -> bytes:
     """Return one event's Atom entry; reads the config's base_url and pretty_urls."""
     assert config.base_url is not None
     url = absolute_url(config.base_url, event_path(event.slug), pretty=config.pretty_urls)
@@ -519,9 +551,9 @@ def _atom_entry(event: Event, config: Config, updated: str) -> bytes:
     for tag in event.tags:
         ET.SubElement(entry, "category", {"term": _clean_xml(tag)})
     if event.summary:
-        _sub(entry, "summary", f"{event.date.label()}: {event.summary}")
+        _sub(entry, "summary", f"{voice.date(event.date)}: {event.summary}")
     content = ET.SubElement(entry, "content", {"type": "html", "xml:base": _clean_xml(url)})
-    content.text = _clean_xml(_standalone_html(event, config))
+    content.text = _clean_xml(_standalone_html(event, config, voice))
     return _xml_fragment(entry)
 
 
@@ -531,7 +563,7 @@ def calendar_ics(timeline: Timeline, source_date_epoch: int | None = None) -> by
 
 
 def calendar_export(timeline: Timeline, source_date_epoch: int | None = None,
-                    events: Mapping[str, str] | None = None) -> Export:
+                    events: Mapping[str, str] | None = None, voice: Voice = ENGLISH) -> Export:
     """Return calendar.ics as an export: the calendar's properties, then one VEVENT per
     event that a calendar can place (see _calendar_span), in timeline order.
 
@@ -541,7 +573,7 @@ def calendar_export(timeline: Timeline, source_date_epoch: int | None = None,
     config = timeline.config
     pretty = config.pretty_urls
     host = urlsplit(config.base_url).hostname if config.base_url else None
-    settings = _key("calendar.ics", config.base_url, pretty)
+    settings = _key("calendar.ics", config.base_url, pretty, voice)
     items = [event for event in timeline.events if _calendar_span(event.date) is not None]
     stamps = [_calendar_stamp(event, source_date_epoch) for event in items]
     calendar = icalendar.Calendar()
@@ -557,7 +589,8 @@ def calendar_export(timeline: Timeline, source_date_epoch: int | None = None,
     return Export("calendar.ics", whole[:-len(tail)],
                   [_event_key(events, settings, event, stamp)
                    for event, stamp in zip(items, stamps, strict=True)],
-                  lambda i: _vevent(items[i], config, host or "timeline", stamps[i]), tail)
+                  lambda i: _vevent(items[i], config, host or "timeline", stamps[i], voice),
+                  tail)
 
 
 def _calendar_span(when: EventDate) -> tuple[dt.date, dt.date | None] | None:
@@ -597,7 +630,7 @@ def _calendar_stamp(event: Event, source_date_epoch: int | None) -> datetime:
     return datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _vevent(event: Event, config: Config, host: str, stamp: datetime) -> bytes:
+def _vevent(event: Event, config: Config, host: str, stamp: datetime, voice: Voice) -> bytes:
     """Return one event's VEVENT; reads the config's base_url and pretty_urls."""
     span = _calendar_span(event.date)
     assert span is not None, "only events a calendar can place have a VEVENT"
@@ -609,10 +642,10 @@ def _vevent(event: Event, config: Config, host: str, stamp: datetime) -> bytes:
     if end is not None:
         vevent.add("dtend", end)
     vevent.add("summary", _ics_text(event.title))
-    lines = [f"{event.date.label()}: {event.summary}" if event.date.approximate
+    lines = [f"{voice.date(event.date)}: {event.summary}" if event.date.approximate
              or event.date.uncertain else event.summary]
     if event.notes:
-        lines += ["", "Sources:"]
+        lines += ["", voice.say("Sources") + ":"]
         lines += [f"{note.number}. {note.source.title}"
                   + "".join(f" {link}" for link, _ in _source_links(note.source))
                   for note in event.notes]
@@ -631,7 +664,7 @@ def _ics_text(text: str) -> str:
     return _ICS_INVALID.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def _claims_html(event: Event) -> str:
+def _claims_html(event: Event, voice: Voice) -> str:
     """Return an event's claims as small tables, every value escaped."""
     tables = []
     for claim in event.claims:
@@ -639,24 +672,26 @@ def _claims_html(event: Event) -> str:
             f"<tr><td>{html.escape(a.value)}</td><td>{html.escape(a.by)}</td>"
             f'<td><a href="#source-{a.note}">[{a.note}]</a>'
             + (f" {html.escape(a.locator)}" if a.locator else "")
-            + f"</td><td>{html.escape(a.as_of.label()) if a.as_of else ''}</td></tr>"
+            + f"</td><td>{html.escape(voice.date(a.as_of)) if a.as_of else ''}</td></tr>"
             for a in claim.in_order())
-        caption = html.escape(claim.label) + (" (disputed)" if claim.disputed else "")
-        tables.append(f"<table><caption>{caption}</caption><tr><th>Value</th>"
-                      f"<th>According to</th><th>Source</th><th>As of</th></tr>{rows}</table>")
-    return f"<h2>Claims</h2>{''.join(tables)}" if tables else ""
+        caption = html.escape(claim.label) + (
+            f" ({html.escape(voice.say('disputed'))})" if claim.disputed else "")
+        heads = "".join(f"<th>{html.escape(voice.say(h))}</th>"
+                        for h in ("Value", "According to", "Source", "As of"))
+        tables.append(f"<table><caption>{caption}</caption><tr>{heads}</tr>{rows}</table>")
+    return f"<h2>{html.escape(voice.say('Claims'))}</h2>{''.join(tables)}" if tables else ""
 
 
-def _sources_html(event: Event) -> str:
+def _sources_html(event: Event, voice: Voice) -> str:
     items = "".join(
         f'<li id="{note.id}">{html.escape(note.source.title)}'
         + "".join(f' <a href="{html.escape(link)}">{html.escape(text)}</a>'
                   for link, text in _source_links(note.source))
-        + "".join(f". {html.escape(text)}" for text in _source_details(note.source))
+        + "".join(f". {html.escape(text)}" for text in _source_details(note.source, voice))
         + "</li>"
         for note in event.notes
     )
-    return f"<h2>Sources</h2><ol>{items}</ol>" if items else ""
+    return f"<h2>{html.escape(voice.say('Sources'))}</h2><ol>{items}</ol>" if items else ""
 
 
 def _source_links(source: Source) -> list[tuple[str, str]]:
@@ -670,13 +705,15 @@ def _source_links(source: Source) -> list[tuple[str, str]]:
     return links
 
 
-def _source_details(source: Source) -> list[str]:
-    """Return what a source's entry says besides its title and links, in English (as
-    the exports' 'Sources' heading): edition, page or pages, archive reference."""
+def _source_details(source: Source, voice: Voice) -> list[str]:
+    """Return what a source's entry says besides its title and links: edition, page or
+    pages, archive reference."""
     return [text for text in (
-        source.edition and f"Edition: {source.edition}", source.page and f"p. {source.page}",
-        source.pages and f"pp. {source.pages}",
-        source.archive_id and f"Reference: {source.archive_id}") if text]
+        source.edition and voice.say("Edition: %(edition)s", edition=source.edition),
+        source.page and voice.say("p. %(page)s", page=source.page),
+        source.pages and voice.say("pp. %(pages)s", pages=source.pages),
+        source.archive_id and voice.say("Reference: %(reference)s",
+                                        reference=source.archive_id)) if text]
 
 
 def _sub(parent: ET.Element, tag: str, text: str) -> ET.Element:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
+from timeline.dates.locale import DateLocale
 from timeline.model import Event, Timeline
 from timeline.site.urls import event_path, relative_url
 
@@ -85,11 +86,11 @@ def term_shards(count: int) -> int:
     return max(1, min(MAX_TERM_SHARDS, math.ceil(count / EVENTS_PER_TERM_SHARD)))
 
 
-def document(event: Event, pretty: bool) -> list[str]:
-    """Return what a result shows of an event: title, date label, URL (from the index),
-    body text."""
+def document(event: Event, pretty: bool, locale: DateLocale | None = None) -> list[str]:
+    """Return what a result shows of an event: title, date label (in locale's language),
+    URL (from the index), body text."""
     url = relative_url("index.html", event_path(event.slug), pretty=pretty)
-    return [event.title, event.date.label(), url, body_text(event.body_html)]
+    return [event.title, event.date.label(locale), url, body_text(event.body_html)]
 
 
 def postings(events: Sequence[Event]) -> dict[str, list[int]]:
