@@ -20,6 +20,7 @@ from timeline.content.claims import cite_claims, read_claims
 from timeline.content.coverage import find_paragraphs, uncited
 from timeline.content.frontmatter import kind_of
 from timeline.content.gate import SourceFile
+from timeline.content.limits import check_text
 from timeline.content.links import relative_links, scan_xrefs
 from timeline.content.markup import Renderer
 from timeline.content.sources import parse_source
@@ -130,6 +131,7 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
     claims = read_claims(file.meta, file.path, available, zone=zone,
                          date_order=config.date_order, report=report)
     _check_xrefs(file, renderer.titles, unpublished, report)
+    _check_limits(file, note, fields, report)
     if len(report.errors) > errors_before or title is None or date is None or slug is None:
         return None
     page = event_path(slug)
@@ -159,6 +161,14 @@ def parse_event(file: SourceFile, *, registry: Mapping[str, Source], config: Con
         paragraphs=len(paragraphs), uncited=uncited(file.body, paragraphs),
         claims=claims,
     )
+
+
+def _check_limits(file: SourceFile, note: str | None, fields: _Fields, report: Report) -> None:
+    """Refuse a body or editor's note too long in a line or nested too deeply to render."""
+    for excess in check_text(file.body, file.body_line):
+        report.error(file.path, excess.line, excess.message)
+    for excess in check_text(note or "", 0):  # a YAML value: its own line is the one to name
+        fields.error(f"'note': {excess.message}", "note")
 
 
 def _slug(fields: _Fields) -> str | None:
