@@ -11,6 +11,7 @@ from conftest import MakeProject, event
 from test_incremental import age, edit, make
 
 from timeline.build import build
+from timeline.site import search
 from timeline.site.search import body_text, fold, script, shard_of, tokens
 
 
@@ -112,3 +113,82 @@ def test_a_build_with_nothing_or_only_a_template_changed_makes_no_search_entry(
     age(project)
     result = build(project, environ={})
     assert result.rendered and result.indexed == 0
+
+
+def make_many(root: Path, count: int) -> Path:
+    """Write a project of count events with words of their own and words they share,
+    enough for several term shards, all files aged."""
+    content = root / "content"
+    content.mkdir(parents=True)
+    for index in range(count):
+        (content / f"m{index}.md").write_text(
+            f'---\ntitle: "Event {index} shared"\ndate: "{2000 + index // 12}-'
+            f'{index % 12 + 1:02d}-01"\ntags: [t{index % 5}]\n---\n'
+            f"Word{index} common w{index % 7} x{index % 3}.\n", encoding="utf-8")
+    age(root)
+    return root
+
+
+def count_tokens(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Count the calls of the tokeniser: return the list of texts it is given."""
+    texts: list[str] = []
+
+    def counted(text: str) -> list[str]:
+        texts.append(text)
+        return tokens(text)
+
+    monkeypatch.setattr(search, "tokens", counted)
+    return texts
+
+
+# an edit of the 80-event project: an event's body, an event inserted in the middle
+# (every later event's number moves, and 81 events need a third term shard), one deleted
+MANY_EDITS = {
+    "body": lambda p: edit(p / "content" / "m40.md", "common", "uncommon"),
+    "insertion": lambda p: (p / "content" / "inserted.md").write_text(
+        '---\ntitle: "Inserted"\ndate: "2003-04-15"\n---\nCommon novelty w3.\n',
+        encoding="utf-8"),
+    "deletion": lambda p: (p / "content" / "m20.md").unlink(),
+}
+
+
+EDITED_TITLES = {"body": ["Event 40 shared"], "insertion": ["Inserted"], "deletion": []}
+
+
+@pytest.mark.parametrize("names", [["body"], ["insertion"], ["deletion"],
+                                   ["insertion", "body", "deletion"]])
+def test_an_incremental_build_writes_the_index_of_a_clean_build_and_tokenises_only_edits(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, names: list[str]) -> None:
+    project = make_many(tmp_path / "p", 80)
+    texts = count_tokens(monkeypatch)
+    build(project, environ={})
+    assert len(texts) == 2 * 80  # each event's title, and the rest of it
+    assert len(search_files(project / "site")) == 1 + 2 + 4  # meta, 2 term shards, docs
+    for name in names:
+        MANY_EDITS[name](project)
+        texts.clear()
+        build(project, environ={})
+        assert texts[::2] == EDITED_TITLES[name]  # a title, then the rest of its event
+        assert len(texts) == 2 * len(EDITED_TITLES[name])
+        copy = tmp_path / "clean"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".timeline-cache", "site"))
+        build(copy, copy / "site", cache=False, environ={})
+        assert search_files(project / "site") == search_files(copy / "site")
+        age(project)
+
+
+def test_a_build_that_keeps_the_term_shards_keeps_the_words_of_every_event_in_the_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = make_many(tmp_path / "p", 50)
+    edit(project / "content" / "m3.md", "tags:", "draft: true\ntags:")
+    build(project, drafts=True, environ={})
+    # a draft is in events.json, not in the index: its edit makes entries again (from the
+    # cache, which is read), and no search file
+    edit(project / "content" / "m3.md", "common", "secret")
+    result = build(project, drafts=True, environ={})
+    assert (result.parsed, result.indexed) == (1, 0) and result.serialised
+    texts = count_tokens(monkeypatch)
+    edit(project / "content" / "m7.md", "common", "uncommon")
+    build(project, drafts=True, environ={})
+    assert len(texts) == 2 and "uncommon" in texts[1]

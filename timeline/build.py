@@ -308,7 +308,8 @@ def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None
                                done=progress.advance if progress is not None else None):
         files.update(rendered)
     exports = plan_exports(timeline, [page.dest for page in pages], source_date_epoch,
-                           reuse.events if reuse is not None else None)
+                           reuse.events if reuse is not None else None,
+                           reuse.fragments if reuse is not None else None)
     for number, export in enumerate(exports):
         files[export.dest] = _export_file(
             export, reuse, spool / f"export-{number}" if spool is not None else None)

@@ -59,6 +59,7 @@ class Export:
     tail: bytes
     separator: bytes = b""
     empty: bytes | None = None  # the whole file with no entries, when not head + tail
+    uses: Sequence[str] = ()  # keys of cached texts its entries are made from
 
     def digest(self) -> str | None:
         """Return the digest of the whole file's inputs, or None if an entry has no key."""
@@ -116,8 +117,20 @@ class Fragments:
             yield text
 
     def keep(self, export: Export) -> None:
-        """Count the entries of export as used: they stay in the cache."""
+        """Count the entries of export, and the texts they are made from, as used: they stay
+        in the cache."""
         self.used.update(key for key in export.keys if key is not None)
+        self.used.update(export.uses)
+
+    def text(self, key: str, make: Callable[[], bytes]) -> bytes:
+        """Return the text known under key, else make it now (to keep for the next build)."""
+        if self.known is None:
+            self.known = self.load()
+        self.used.add(key)
+        text = self.known.get(key, self.made.get(key))
+        if text is None:
+            text = self.made[key] = make()
+        return text
 
     def unused(self) -> set[str]:
         """Return the keys read from earlier builds that this build did not use."""
@@ -139,16 +152,18 @@ def _event_key(events: Mapping[str, str] | None, settings: str, event: Event,
 
 
 def plan_exports(timeline: Timeline, paths: list[str], source_date_epoch: int | None = None,
-                 events: Mapping[str, str] | None = None) -> list[Export]:
+                 events: Mapping[str, str] | None = None,
+                 fragments: Fragments | None = None) -> list[Export]:
     """Return the exports of the site whose pages are at paths.
 
     events maps each slug to the digest of everything about the event (the cache
-    gives it); without it, no entry has a key.
+    gives it); without it, no entry has a key. fragments, if given, holds the texts
+    the search index's term shards are made from.
     """
     exports = [events_export(timeline, events), timelinejs_export(timeline, events),
                events_csv_export(timeline, events),
                calendar_export(timeline, source_date_epoch, events),
-               *search_exports(timeline, events)]
+               *search_exports(timeline, events, fragments)]
     if timeline.config.base_url is not None:
         exports.append(atom_export(timeline, source_date_epoch, events))
         exports.extend(sitemap_exports(timeline, paths))
@@ -224,26 +239,39 @@ def _event_entry(event: Event, pretty: bool) -> bytes:
     return json.dumps(event_json(event, pretty), ensure_ascii=False).encode("utf-8")
 
 
-def search_exports(timeline: Timeline, events: Mapping[str, str] | None = None) -> list[Export]:
+def search_exports(timeline: Timeline, events: Mapping[str, str] | None = None,
+                   fragments: Fragments | None = None) -> list[Export]:
     """Return the search index's files (see timeline.site.search), drafts left out.
 
     A document shard joins its events' entries, each keyed by its event; a term
     shard and meta.js are one entry each, keyed by the digests of every event
-    indexed (any edit makes the term shards again, a no-op build none).
+    indexed (any edit makes the term shards again, a no-op build none). The term
+    shards are made from each event's words, which fragments keeps by event, so
+    that an edit tokenises only the events it changed.
     """
     pretty = timeline.config.pretty_urls
     settings = _key("search", search.FORMAT, pretty)
     items = search.searchable(timeline)
     every = (None if events is None or any(e.slug not in events for e in items)
              else _key(settings, [(e.slug, events[e.slug]) for e in items]))
+    words = [_event_key(events, settings, e, "words") for e in items]
+
+    def found(index: int) -> tuple[list[str], list[str]]:
+        key = words[index]
+        if fragments is None or key is None:
+            return search.words(items[index])
+        return search.unpack_words(fragments.text(
+            key, lambda: search.pack_words(search.words(items[index]))))
+
     folder = search.SEARCH_DIR
-    shards = search.make_term_shards(items)
+    shards = search.make_term_shards(len(items), lambda: map(found, range(len(items))))
     exports = [_script_export(f"{folder}/meta.js", "meta",
                               _key(settings, "meta", len(items)) if events is not None else None,
                               lambda: search.meta(len(items)))]
+    uses = [key for key in words if key is not None]
     exports.extend(_script_export(f"{folder}/terms-{n}.js", f"terms-{n}",
                                   _key(every, "terms", n) if every else None,
-                                  lambda n=n: shards()[n])  # type: ignore[misc]
+                                  lambda n=n: shards()[n], uses)  # type: ignore[misc]
                    for n in range(search.term_shards(len(items))))
     size = search.DOCS_PER_SHARD
     for number, start in enumerate(range(0, len(items), size)):
@@ -258,10 +286,10 @@ def search_exports(timeline: Timeline, events: Mapping[str, str] | None = None) 
     return exports
 
 
-def _script_export(dest: str, name: str, key: str | None, data: Callable[[], object]
-                   ) -> Export:
+def _script_export(dest: str, name: str, key: str | None, data: Callable[[], object],
+                   uses: Sequence[str] = ()) -> Export:
     """Return a search file of one entry: data handed to search.js under name."""
-    return Export(dest, b"", [key], lambda i: search.script(name, data()), b"")
+    return Export(dest, b"", [key], lambda i: search.script(name, data()), b"", uses=uses)
 
 
 def _tl_date(point: DatePoint, zone: Zone) -> dict[str, Any]:
