@@ -4,6 +4,7 @@ and that an edited build writes the same index as a build from scratch."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -141,35 +142,47 @@ def count_tokens(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return texts
 
 
-# an edit of the 80-event project: an event's body, an event inserted in the middle
-# (every later event's number moves, and 81 events need a third term shard), one deleted
-MANY_EDITS = {
-    "body": lambda p: edit(p / "content" / "m40.md", "common", "uncommon"),
-    "insertion": lambda p: (p / "content" / "inserted.md").write_text(
+# an edit of the 80-event project, the titles of the events it makes tokenised again,
+# and whether the term shards can be patched (as many events, few numbers changed) or
+# must be made from every event's words: an event's body; its title (a word of its body
+# moves to its title); its date (it moves from number 10 to 13, three others move up);
+# an event inserted in the middle (every later number moves; 81 events need a third
+# term shard); an event deleted
+MANY_EDITS: dict[str, tuple[Callable[[Path], object], list[str], bool]] = {
+    "body": (lambda p: edit(p / "content" / "m40.md", "common", "uncommon"),
+             ["Event 40 shared"], True),
+    "title": (lambda p: edit(p / "content" / "m41.md", "41 shared", "41 common"),
+              ["Event 41 common"], True),
+    "date": (lambda p: edit(p / "content" / "m10.md", "2000-11-01", "2001-02-15"),
+             ["Event 10 shared"], True),
+    "insertion": (lambda p: (p / "content" / "inserted.md").write_text(
         '---\ntitle: "Inserted"\ndate: "2003-04-15"\n---\nCommon novelty w3.\n',
-        encoding="utf-8"),
-    "deletion": lambda p: (p / "content" / "m20.md").unlink(),
+        encoding="utf-8"), ["Inserted"], False),
+    "deletion": (lambda p: (p / "content" / "m20.md").unlink(), [], False),
 }
 
 
-EDITED_TITLES = {"body": ["Event 40 shared"], "insertion": ["Inserted"], "deletion": []}
-
-
-@pytest.mark.parametrize("names", [["body"], ["insertion"], ["deletion"],
-                                   ["insertion", "body", "deletion"]])
+@pytest.mark.parametrize("names", [["body"], ["title"], ["date"], ["insertion"], ["deletion"],
+                                   ["insertion", "body", "deletion", "title", "date"]])
 def test_an_incremental_build_writes_the_index_of_a_clean_build_and_tokenises_only_edits(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, names: list[str]) -> None:
     project = make_many(tmp_path / "p", 80)
     texts = count_tokens(monkeypatch)
+    made: list[int] = []
+    postings = search.postings
+    monkeypatch.setattr(search, "postings", lambda found: made.append(1) or postings(found))
     build(project, environ={})
     assert len(texts) == 2 * 80  # each event's title, and the rest of it
     assert len(search_files(project / "site")) == 1 + 2 + 4  # meta, 2 term shards, docs
     for name in names:
-        MANY_EDITS[name](project)
+        change, titles, patched = MANY_EDITS[name]
+        change(project)
         texts.clear()
+        made.clear()
         build(project, environ={})
-        assert texts[::2] == EDITED_TITLES[name]  # a title, then the rest of its event
-        assert len(texts) == 2 * len(EDITED_TITLES[name])
+        assert texts[::2] == titles  # a title, then the rest of its event
+        assert len(texts) == 2 * len(titles)
+        assert made == ([] if patched else [1])
         copy = tmp_path / "clean"
         shutil.rmtree(copy, ignore_errors=True)
         shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".timeline-cache", "site"))

@@ -20,7 +20,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from functools import cache
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import icalendar
@@ -131,6 +132,17 @@ class Fragments:
         if text is None:
             text = self.made[key] = make()
         return text
+
+    def earlier(self, key: str) -> bytes | None:
+        """Return the text an earlier build kept under key, if any."""
+        if self.known is None:
+            self.known = self.load()
+        return self.known.get(key)
+
+    def replace(self, key: str, text: bytes) -> None:
+        """Keep text under key for the next build, whatever an earlier one kept there."""
+        self.used.add(key)
+        self.made[key] = text
 
     def unused(self) -> set[str]:
         """Return the keys read from earlier builds that this build did not use."""
@@ -245,9 +257,9 @@ def search_exports(timeline: Timeline, events: Mapping[str, str] | None = None,
 
     A document shard joins its events' entries, each keyed by its event; a term
     shard and meta.js are one entry each, keyed by the digests of every event
-    indexed (any edit makes the term shards again, a no-op build none). The term
-    shards are made from each event's words, which fragments keeps by event, so
-    that an edit tokenises only the events it changed.
+    indexed (any edit makes the term shards again, a no-op build none). With
+    fragments, the term shards are made from each event's words, kept by event,
+    and patched where the events at the same numbers changed (see _term_texts).
     """
     pretty = timeline.config.pretty_urls
     settings = _key("search", search.FORMAT, pretty)
@@ -264,14 +276,14 @@ def search_exports(timeline: Timeline, events: Mapping[str, str] | None = None,
             key, lambda: search.pack_words(search.words(items[index]))))
 
     folder = search.SEARCH_DIR
-    shards = search.make_term_shards(len(items), lambda: map(found, range(len(items))))
+    texts = _term_texts(settings, every, words, found, fragments)
     exports = [_script_export(f"{folder}/meta.js", "meta",
                               _key(settings, "meta", len(items)) if events is not None else None,
                               lambda: search.meta(len(items)))]
-    uses = [key for key in words if key is not None]
-    exports.extend(_script_export(f"{folder}/terms-{n}.js", f"terms-{n}",
-                                  _key(every, "terms", n) if every else None,
-                                  lambda n=n: shards()[n], uses)  # type: ignore[misc]
+    uses = [_key(settings, "last terms")] + [key for key in words if key is not None]
+    exports.extend(Export(f"{folder}/terms-{n}.js", b"", [_key(every, "terms", n) if every
+                                                          else None],
+                          lambda i, n=n: texts()[n], b"", uses=uses)  # type: ignore[misc]
                    for n in range(search.term_shards(len(items))))
     size = search.DOCS_PER_SHARD
     for number, start in enumerate(range(0, len(items), size)):
@@ -286,10 +298,80 @@ def search_exports(timeline: Timeline, events: Mapping[str, str] | None = None,
     return exports
 
 
-def _script_export(dest: str, name: str, key: str | None, data: Callable[[], object],
-                   uses: Sequence[str] = ()) -> Export:
+def _script_export(dest: str, name: str, key: str | None, data: Callable[[], object]
+                   ) -> Export:
     """Return a search file of one entry: data handed to search.js under name."""
-    return Export(dest, b"", [key], lambda i: search.script(name, data()), b"", uses=uses)
+    return Export(dest, b"", [key], lambda i: search.script(name, data()), b"")
+
+
+def _term_texts(settings: str, every: str | None, words: Sequence[str | None],
+                found: Callable[[int], tuple[list[str], list[str]]],
+                fragments: Fragments | None) -> Callable[[], list[bytes]]:
+    """Return a function that makes, once, when first asked, the term shards' files of
+    events whose words are found(number), keyed by words.
+
+    The cache keeps, under one key, the `every` and the words' keys of the last term
+    shards made; the shards themselves are kept under their keys. When as many events
+    are indexed as then, and few numbers hold other words, only the shards of the
+    terms those changed are made again, from the last ones; else all, from the words.
+    """
+    count = len(words)
+    last = _key(settings, "last terms")
+
+    @cache
+    def make() -> list[bytes]:
+        texts = None
+        if fragments is not None and every is not None:
+            try:
+                texts = _patched_terms(fragments.earlier(last), fragments, words, found)
+            except ValueError:  # a damaged row is a miss, never an error
+                texts = None
+            fragments.replace(last, "\n".join([every, *cast(list[str], words)])
+                              .encode("ascii"))
+        if texts is None:
+            split = search.make_term_shards(count, lambda: map(found, range(count)))()
+            texts = [search.script(f"terms-{n}", split[n]) for n in range(len(split))]
+        return texts
+
+    return make
+
+
+def _patched_terms(record: bytes | None, fragments: Fragments, words: Sequence[str | None],
+                   found: Callable[[int], tuple[list[str], list[str]]]) -> list[bytes] | None:
+    """Return the term shards' files as the last ones (record: their `every` and words'
+    keys) with the postings of the terms changed by the events at changed numbers made
+    again; None if they cannot be (a file or words not in the cache) or that is not less
+    work than making all."""
+    if record is None:
+        return None
+    every, *before = record.decode("ascii").split("\n")
+    if len(before) != len(words):
+        return None
+    numbers = [n for n, (old, new) in enumerate(zip(before, words, strict=True)) if old != new]
+    if len(numbers) * 4 > len(words):
+        return None
+    shards = search.term_shards(len(words))
+    texts = [fragments.earlier(_key(every, "terms", n)) for n in range(shards)]
+    old_words = {n: fragments.earlier(before[n]) for n in numbers}
+    if None in texts or None in old_words.values():
+        return None
+    changed = search.changed_terms(
+        {n: search.unpack_words(cast(bytes, text)) for n, text in old_words.items()},
+        {n: found(n) for n in numbers})
+    by_shard: dict[int, dict[str, dict[int, int | None]]] = {}
+    for term, changes in changed.items():
+        by_shard.setdefault(search.shard_of(term, shards), {})[term] = changes
+    result = cast(list[bytes], texts)
+    for n, terms in by_shard.items():
+        data = search.read_script(f"terms-{n}", result[n])
+        for term, changes in terms.items():
+            steps = search.patch_postings(data.get(term, []), changes)
+            if steps:
+                data[term] = steps
+            else:
+                data.pop(term, None)
+        result[n] = search.script(f"terms-{n}", data)
+    return result
 
 
 def _tl_date(point: DatePoint, zone: Zone) -> dict[str, Any]:

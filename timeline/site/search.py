@@ -15,7 +15,7 @@ import math
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import Any
 
@@ -126,6 +126,54 @@ def postings(found: Iterable[tuple[list[str], list[str]]]) -> dict[str, list[int
                 result.setdefault(term, []).append((number - last.get(term, -1)) * 2 + flag)
                 last[term] = number
     return result
+
+
+def changed_terms(before: Mapping[int, tuple[list[str], list[str]]],
+                  after: Mapping[int, tuple[list[str], list[str]]]
+                  ) -> dict[str, dict[int, int | None]]:
+    """Return, for each term whose postings differ, the events (by number) whose words
+    changed it: 1 if the term is now in the title, 0 elsewhere, None if gone."""
+    found: dict[str, dict[int, int | None]] = {}
+    for number, words_ in after.items():
+        old, new = _flags(before[number]), _flags(words_)
+        for term in old.keys() | new.keys():
+            if old.get(term) != new.get(term):
+                found.setdefault(term, {})[number] = new.get(term)
+    return found
+
+
+def _flags(found: tuple[list[str], list[str]]) -> dict[str, int]:
+    """Return each term of an event's words with 1 if it is in the title, else 0."""
+    title, rest = found
+    return {**dict.fromkeys(rest, 0), **dict.fromkeys(title, 1)}
+
+
+def patch_postings(steps: list[int], changes: Mapping[int, int | None]) -> list[int]:
+    """Return a term's postings with the events of changes marked as they say there."""
+    marks: dict[int, int] = {}
+    number = -1
+    for step in steps:
+        number += step >> 1
+        marks[number] = step & 1
+    for number, flag in changes.items():
+        if flag is None:
+            marks.pop(number, None)
+        else:
+            marks[number] = flag
+    result = []
+    last = -1
+    for number in sorted(marks):
+        result.append((number - last) * 2 + marks[number])
+        last = number
+    return result
+
+
+def read_script(name: str, text: bytes) -> Any:
+    """Return the data of a script file that script() wrote under name."""
+    head = f"window.timelineSearch.add({js_json(name)}, ".encode("ascii")
+    if not text.startswith(head) or not text.endswith(b");\n"):
+        raise ValueError(f"not a search file named {name}")
+    return json.loads(text[len(head):-3])
 
 
 def script(name: str, data: object) -> bytes:
