@@ -13,7 +13,17 @@ from test_incremental import age, edit, make
 
 from timeline.build import build
 from timeline.site import search
-from timeline.site.search import body_text, fold, script, shard_of, tokens
+from timeline.site.search import (
+    body_text,
+    fold,
+    pack_words,
+    patch_postings,
+    postings,
+    script,
+    shard_of,
+    tokens,
+    unpack_words,
+)
 
 
 def test_fold_lowers_decomposes_and_drops_accents() -> None:
@@ -25,6 +35,19 @@ def test_tokens_are_runs_of_letters_and_digits() -> None:
     assert tokens("Ёлка, naïve ﬁre: Straße_x 2023! don't — Макіївка") == \
         ["елка", "naive", "fire", "strasse", "x", "2023", "don", "t",
          "мак\u0456\u0456вка"]  # Ukrainian ї is і with a diaeresis
+
+
+def test_an_events_words_are_kept_as_they_were_found() -> None:
+    for found in [(["naive", "σισυφοσ"], ["2023", "x"]), ([], ["end"]), (["only"], []), ([], [])]:
+        assert unpack_words(pack_words(found)) == found
+
+
+def test_patched_postings_mark_the_events_that_changed() -> None:
+    # events 0 (title), 3 and 4: steps 1*2+1, 3*2, 1*2
+    assert patch_postings([3, 6, 2], {3: None, 5: 1, 0: 0}) == [2, 8, 3]  # 0, 4, 5 (title)
+    assert patch_postings([3], {0: None}) == []
+    assert patch_postings([], {2: 0}) == [6]
+    assert postings([(["a"], []), ([], []), ([], ["a"])]) == {"a": [3, 4]}
 
 
 def test_body_text_leaves_out_citation_marks_and_keeps_blocks_apart() -> None:

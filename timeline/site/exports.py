@@ -280,10 +280,13 @@ def search_exports(timeline: Timeline, events: Mapping[str, str] | None = None,
     exports = [_script_export(f"{folder}/meta.js", "meta",
                               _key(settings, "meta", len(items)) if events is not None else None,
                               lambda: search.meta(len(items)))]
+    # what the term shards are made from stays in the cache: one file says so (each is
+    # kept or made, and either way its uses are kept), not 10,000 keys 250 times
     uses = [_key(settings, "last terms")] + [key for key in words if key is not None]
     exports.extend(Export(f"{folder}/terms-{n}.js", b"", [_key(every, "terms", n) if every
                                                           else None],
-                          lambda i, n=n: texts()[n], b"", uses=uses)  # type: ignore[misc]
+                          lambda i, n=n: texts()[n], b"",  # type: ignore[misc]
+                          uses=uses if n == 0 else ())
                    for n in range(search.term_shards(len(items))))
     size = search.DOCS_PER_SHARD
     for number, start in enumerate(range(0, len(items), size)):

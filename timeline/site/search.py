@@ -111,7 +111,7 @@ def pack_words(found: tuple[list[str], list[str]]) -> bytes:
 def unpack_words(text: bytes) -> tuple[list[str], list[str]]:
     """Return the words pack_words packed."""
     title, rest = text.decode("utf-8", "surrogatepass").split("\n")
-    return title.split(), rest.split()
+    return title.split(" ") if title else [], rest.split(" ") if rest else []
 
 
 def postings(found: Iterable[tuple[list[str], list[str]]]) -> dict[str, list[int]]:
@@ -134,8 +134,8 @@ def changed_terms(before: Mapping[int, tuple[list[str], list[str]]],
     """Return, for each term whose postings differ, the events (by number) whose words
     changed it: 1 if the term is now in the title, 0 elsewhere, None if gone."""
     found: dict[str, dict[int, int | None]] = {}
-    for number, words_ in after.items():
-        old, new = _flags(before[number]), _flags(words_)
+    for number, now in after.items():
+        old, new = _flags(before[number]), _flags(now)
         for term in old.keys() | new.keys():
             if old.get(term) != new.get(term):
                 found.setdefault(term, {})[number] = new.get(term)
