@@ -309,6 +309,7 @@ def render_site(project: Path, timeline: Timeline, source_date_epoch: int | None
         files.update(rendered)
     exports = plan_exports(timeline, [page.dest for page in pages], source_date_epoch,
                            reuse.events if reuse is not None else None,
+                           reuse.fragments if reuse is not None else None,
                            Voice.of(locale, catalogue))
     for number, export in enumerate(exports):
         files[export.dest] = _export_file(

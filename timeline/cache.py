@@ -7,10 +7,11 @@ it was) and is safe to delete at any time. Everything in it is addressed by
 what produced it: an event by the digest of its file, the settings and what
 it looked up (titles of cross-referenced events, cited sources, attachments);
 a page by the digest of its inputs; an entry of an export (events.json, the
-feed...) by the digest of its event and of the settings it reads. A stat index
-(path, size, mtime, ctime, inode, like git's) lets unchanged files go unread; a
-file changed less than RACY_NS before it was looked at is not trusted to its
-stat. Any change of the tool itself (its version or any of its source or theme
+feed...) or an event's words for the search index by the digest of its event and
+of the settings it reads (one row names the events of the last search terms made).
+A stat index (path, size, mtime, ctime, inode, like git's) lets unchanged files go
+unread; a file changed less than RACY_NS before it was looked at is not trusted to
+its stat. Any change of the tool itself (its version or any of its source or theme
 files) empties it.
 """
 

@@ -21,7 +21,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from functools import cache
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import icalendar
@@ -61,6 +62,7 @@ class Export:
     tail: bytes
     separator: bytes = b""
     empty: bytes | None = None  # the whole file with no entries, when not head + tail
+    uses: Sequence[str] = ()  # keys of cached texts its entries are made from
 
     def digest(self) -> str | None:
         """Return the digest of the whole file's inputs, or None if an entry has no key."""
@@ -118,8 +120,31 @@ class Fragments:
             yield text
 
     def keep(self, export: Export) -> None:
-        """Count the entries of export as used: they stay in the cache."""
+        """Count the entries of export, and the texts they are made from, as used: they stay
+        in the cache."""
         self.used.update(key for key in export.keys if key is not None)
+        self.used.update(export.uses)
+
+    def text(self, key: str, make: Callable[[], bytes]) -> bytes:
+        """Return the text known under key, else make it now (to keep for the next build)."""
+        if self.known is None:
+            self.known = self.load()
+        self.used.add(key)
+        text = self.known.get(key, self.made.get(key))
+        if text is None:
+            text = self.made[key] = make()
+        return text
+
+    def earlier(self, key: str) -> bytes | None:
+        """Return the text an earlier build kept under key, if any."""
+        if self.known is None:
+            self.known = self.load()
+        return self.known.get(key)
+
+    def replace(self, key: str, text: bytes) -> None:
+        """Keep text under key for the next build, whatever an earlier one kept there."""
+        self.used.add(key)
+        self.made[key] = text
 
     def unused(self) -> set[str]:
         """Return the keys read from earlier builds that this build did not use."""
@@ -172,18 +197,19 @@ def _event_key(events: Mapping[str, str] | None, settings: str, event: Event,
 
 
 def plan_exports(timeline: Timeline, paths: list[str], source_date_epoch: int | None = None,
-                 events: Mapping[str, str] | None = None, voice: Voice = ENGLISH
-                 ) -> list[Export]:
+                 events: Mapping[str, str] | None = None,
+                 fragments: Fragments | None = None, voice: Voice = ENGLISH) -> list[Export]:
     """Return the exports of the site whose pages are at paths.
 
     events maps each slug to the digest of everything about the event (the cache
-    gives it); without it, no entry has a key. voice: the language of the exports
-    people read.
+    gives it); without it, no entry has a key. fragments, if given, holds the texts
+    the search index's term shards are made from. voice: the language of the
+    exports people read.
     """
     exports = [events_export(timeline, events), timelinejs_export(timeline, events, voice),
                events_csv_export(timeline, events),
                calendar_export(timeline, source_date_epoch, events, voice),
-               *search_exports(timeline, events, voice.locale)]
+               *search_exports(timeline, events, fragments, voice.locale)]
     if timeline.config.base_url is not None:
         exports.append(atom_export(timeline, source_date_epoch, events, voice))
         exports.extend(sitemap_exports(timeline, paths))
@@ -260,26 +286,42 @@ def _event_entry(event: Event, pretty: bool) -> bytes:
 
 
 def search_exports(timeline: Timeline, events: Mapping[str, str] | None = None,
+                   fragments: Fragments | None = None,
                    locale: DateLocale | None = None) -> list[Export]:
     """Return the search index's files (see timeline.site.search), drafts left out.
 
     A document shard joins its events' entries, each keyed by its event; a term
     shard and meta.js are one entry each, keyed by the digests of every event
-    indexed (any edit makes the term shards again, a no-op build none).
+    indexed (any edit makes the term shards again, a no-op build none). With
+    fragments, the term shards are made from each event's words, kept by event,
+    and patched where the events at the same numbers changed (see _term_texts).
     """
     pretty = timeline.config.pretty_urls
     settings = _key("search", search.FORMAT, pretty, locale)
     items = search.searchable(timeline)
     every = (None if events is None or any(e.slug not in events for e in items)
              else _key(settings, [(e.slug, events[e.slug]) for e in items]))
+    words = [_event_key(events, settings, e, "words") for e in items]
+
+    def found(index: int) -> tuple[list[str], list[str]]:
+        key = words[index]
+        if fragments is None or key is None:
+            return search.words(items[index])
+        return search.unpack_words(fragments.text(
+            key, lambda: search.pack_words(search.words(items[index]))))
+
     folder = search.SEARCH_DIR
-    shards = search.make_term_shards(items)
+    texts = _term_texts(settings, every, words, found, fragments)
     exports = [_script_export(f"{folder}/meta.js", "meta",
                               _key(settings, "meta", len(items)) if events is not None else None,
                               lambda: search.meta(len(items)))]
-    exports.extend(_script_export(f"{folder}/terms-{n}.js", f"terms-{n}",
-                                  _key(every, "terms", n) if every else None,
-                                  lambda n=n: shards()[n])  # type: ignore[misc]
+    # what the term shards are made from stays in the cache: one file says so (each is
+    # kept or made, and either way its uses are kept), not 10,000 keys 250 times
+    uses = [_key(settings, "last terms")] + [key for key in words if key is not None]
+    exports.extend(Export(f"{folder}/terms-{n}.js", b"", [_key(every, "terms", n) if every
+                                                          else None],
+                          lambda i, n=n: texts()[n], b"",  # type: ignore[misc]
+                          uses=uses if n == 0 else ())
                    for n in range(search.term_shards(len(items))))
     size = search.DOCS_PER_SHARD
     for number, start in enumerate(range(0, len(items), size)):
@@ -298,6 +340,76 @@ def _script_export(dest: str, name: str, key: str | None, data: Callable[[], obj
                    ) -> Export:
     """Return a search file of one entry: data handed to search.js under name."""
     return Export(dest, b"", [key], lambda i: search.script(name, data()), b"")
+
+
+def _term_texts(settings: str, every: str | None, words: Sequence[str | None],
+                found: Callable[[int], tuple[list[str], list[str]]],
+                fragments: Fragments | None) -> Callable[[], list[bytes]]:
+    """Return a function that makes, once, when first asked, the term shards' files of
+    events whose words are found(number), keyed by words.
+
+    The cache keeps, under one key, the `every` and the words' keys of the last term
+    shards made; the shards themselves are kept under their keys. When as many events
+    are indexed as then, and few numbers hold other words, only the shards of the
+    terms those changed are made again, from the last ones; else all, from the words.
+    """
+    count = len(words)
+    last = _key(settings, "last terms")
+
+    @cache
+    def make() -> list[bytes]:
+        texts = None
+        if fragments is not None and every is not None:
+            try:
+                texts = _patched_terms(fragments.earlier(last), fragments, words, found)
+            except ValueError:  # a damaged row is a miss, never an error
+                texts = None
+            fragments.replace(last, "\n".join([every, *cast(list[str], words)])
+                              .encode("ascii"))
+        if texts is None:
+            split = search.make_term_shards(count, lambda: map(found, range(count)))()
+            texts = [search.script(f"terms-{n}", split[n]) for n in range(len(split))]
+        return texts
+
+    return make
+
+
+def _patched_terms(record: bytes | None, fragments: Fragments, words: Sequence[str | None],
+                   found: Callable[[int], tuple[list[str], list[str]]]) -> list[bytes] | None:
+    """Return the term shards' files as the last ones (record: their `every` and words'
+    keys) with the postings of the terms changed by the events at changed numbers made
+    again; None if they cannot be (a file or words not in the cache) or that is not less
+    work than making all."""
+    if record is None:
+        return None
+    every, *before = record.decode("ascii").split("\n")
+    if len(before) != len(words):
+        return None
+    numbers = [n for n, (old, new) in enumerate(zip(before, words, strict=True)) if old != new]
+    if len(numbers) * 4 > len(words):
+        return None
+    shards = search.term_shards(len(words))
+    texts = [fragments.earlier(_key(every, "terms", n)) for n in range(shards)]
+    old_words = {n: fragments.earlier(before[n]) for n in numbers}
+    if None in texts or None in old_words.values():
+        return None
+    changed = search.changed_terms(
+        {n: search.unpack_words(cast(bytes, text)) for n, text in old_words.items()},
+        {n: found(n) for n in numbers})
+    by_shard: dict[int, dict[str, dict[int, int | None]]] = {}
+    for term, changes in changed.items():
+        by_shard.setdefault(search.shard_of(term, shards), {})[term] = changes
+    result = cast(list[bytes], texts)
+    for n, terms in by_shard.items():
+        data = search.read_script(f"terms-{n}", result[n])
+        for term, changes in terms.items():
+            steps = search.patch_postings(data.get(term, []), changes)
+            if steps:
+                data[term] = steps
+            else:
+                data.pop(term, None)
+        result[n] = search.script(f"terms-{n}", data)
+    return result
 
 
 def _tl_date(point: DatePoint, zone: Zone, voice: Voice) -> dict[str, Any]:

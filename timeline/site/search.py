@@ -15,7 +15,7 @@ import math
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import Any
 
@@ -93,20 +93,88 @@ def document(event: Event, pretty: bool, locale: DateLocale | None = None) -> li
     return [event.title, event.date.label(locale), url, body_text(event.body_html)]
 
 
-def postings(events: Sequence[Event]) -> dict[str, list[int]]:
-    """Return each term's postings: for each event holding it, in order, the step from the
-    last event's number, doubled, plus 1 if the term is in the title."""
-    found: dict[str, list[int]] = {}
+def words(event: Event) -> tuple[list[str], list[str]]:
+    """Return the terms of an event's title, and the other terms of what the index holds
+    of it (body text, tags, location, sources' titles), each sorted."""
+    title = set(tokens(event.title))
+    rest = " ".join([body_text(event.body_html), *event.tags, event.location or "",
+                     *(source.title for source in event.sources)])
+    return sorted(title), sorted(set(tokens(rest)) - title)
+
+
+def pack_words(found: tuple[list[str], list[str]]) -> bytes:
+    """Return an event's words as the cache keeps them: each list on a line, space-separated
+    (a term holds neither)."""
+    title, rest = found
+    return f"{' '.join(title)}\n{' '.join(rest)}".encode("utf-8", "surrogatepass")
+
+
+def unpack_words(text: bytes) -> tuple[list[str], list[str]]:
+    """Return the words pack_words packed."""
+    title, rest = text.decode("utf-8", "surrogatepass").split("\n")
+    return title.split(" ") if title else [], rest.split(" ") if rest else []
+
+
+def postings(found: Iterable[tuple[list[str], list[str]]]) -> dict[str, list[int]]:
+    """Return each term's postings from the words of each event in order: for each event
+    holding it, the step from the last event's number, doubled, plus 1 if the term is in
+    the title."""
+    result: dict[str, list[int]] = {}
     last: dict[str, int] = {}
-    for number, event in enumerate(events):
-        title = set(tokens(event.title))
-        rest = " ".join([body_text(event.body_html), *event.tags, event.location or "",
-                         *(source.title for source in event.sources)])
-        for term in title | set(tokens(rest)):
-            found.setdefault(term, []).append((number - last.get(term, -1)) * 2
-                                              + (term in title))
-            last[term] = number
+    for number, (title, rest) in enumerate(found):
+        for flag, terms in ((1, title), (0, rest)):
+            for term in terms:
+                result.setdefault(term, []).append((number - last.get(term, -1)) * 2 + flag)
+                last[term] = number
+    return result
+
+
+def changed_terms(before: Mapping[int, tuple[list[str], list[str]]],
+                  after: Mapping[int, tuple[list[str], list[str]]]
+                  ) -> dict[str, dict[int, int | None]]:
+    """Return, for each term whose postings differ, the events (by number) whose words
+    changed it: 1 if the term is now in the title, 0 elsewhere, None if gone."""
+    found: dict[str, dict[int, int | None]] = {}
+    for number, now in after.items():
+        old, new = _flags(before[number]), _flags(now)
+        for term in old.keys() | new.keys():
+            if old.get(term) != new.get(term):
+                found.setdefault(term, {})[number] = new.get(term)
     return found
+
+
+def _flags(found: tuple[list[str], list[str]]) -> dict[str, int]:
+    """Return each term of an event's words with 1 if it is in the title, else 0."""
+    title, rest = found
+    return {**dict.fromkeys(rest, 0), **dict.fromkeys(title, 1)}
+
+
+def patch_postings(steps: list[int], changes: Mapping[int, int | None]) -> list[int]:
+    """Return a term's postings with the events of changes marked as they say there."""
+    marks: dict[int, int] = {}
+    number = -1
+    for step in steps:
+        number += step >> 1
+        marks[number] = step & 1
+    for number, flag in changes.items():
+        if flag is None:
+            marks.pop(number, None)
+        else:
+            marks[number] = flag
+    result = []
+    last = -1
+    for number in sorted(marks):
+        result.append((number - last) * 2 + marks[number])
+        last = number
+    return result
+
+
+def read_script(name: str, text: bytes) -> Any:
+    """Return the data of a script file that script() wrote under name."""
+    head = f"window.timelineSearch.add({js_json(name)}, ".encode("ascii")
+    if not text.startswith(head) or not text.endswith(b");\n"):
+        raise ValueError(f"not a search file named {name}")
+    return json.loads(text[len(head):-3])
 
 
 def script(name: str, data: object) -> bytes:
@@ -122,15 +190,17 @@ def js_json(data: object) -> str:
             .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
-def make_term_shards(events: Sequence[Event]) -> Callable[[], dict[int, dict[str, list[int]]]]:
-    """Return a function that makes the term shards of events once, when first asked."""
-    shards = term_shards(len(events))
+def make_term_shards(count: int, found: Callable[[], Iterable[tuple[list[str], list[str]]]]
+                     ) -> Callable[[], dict[int, dict[str, list[int]]]]:
+    """Return a function that makes, once, when first asked, the term shards of count
+    events from found(), their words in timeline order."""
+    shards = term_shards(count)
 
     @cache
     def make() -> dict[int, dict[str, list[int]]]:
         split: dict[int, dict[str, list[int]]] = {n: {} for n in range(shards)}
-        for term, found in postings(events).items():
-            split[shard_of(term, shards)][term] = found
+        for term, steps in postings(found()).items():
+            split[shard_of(term, shards)][term] = steps
         return split
 
     return make
