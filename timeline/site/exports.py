@@ -21,7 +21,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import cache
 from typing import Any, cast
 from urllib.parse import urlsplit
 
@@ -106,11 +105,9 @@ class Fragments:
 
     def texts(self, export: Export) -> Iterator[bytes]:
         """Yield the text of each entry of export: as known under its key, else made now."""
-        if self.known is None:
-            self.known = self.load()
         self.keep(export)
         for index, key in enumerate(export.keys):
-            text = None if key is None else self.known.get(key, self.made.get(key))
+            text = None if key is None else self._found(key)
             if text is None:
                 self.count += 1
                 self.indexed += export.dest.startswith(search.SEARCH_DIR + "/")
@@ -127,19 +124,22 @@ class Fragments:
 
     def text(self, key: str, make: Callable[[], bytes]) -> bytes:
         """Return the text known under key, else make it now (to keep for the next build)."""
-        if self.known is None:
-            self.known = self.load()
         self.used.add(key)
-        text = self.known.get(key, self.made.get(key))
+        text = self._found(key)
         if text is None:
             text = self.made[key] = make()
         return text
 
     def earlier(self, key: str) -> bytes | None:
-        """Return the text an earlier build kept under key, if any."""
+        """Return the text an earlier build kept under key, if any (read when first asked)."""
         if self.known is None:
             self.known = self.load()
         return self.known.get(key)
+
+    def _found(self, key: str) -> bytes | None:
+        """Return the text under key: an earlier build's, else one made in this build."""
+        earlier = self.earlier(key)
+        return earlier if earlier is not None else self.made.get(key)
 
     def replace(self, key: str, text: bytes) -> None:
         """Keep text under key for the next build, whatever an earlier one kept there."""
@@ -356,7 +356,7 @@ def _term_texts(settings: str, every: str | None, words: Sequence[str | None],
     count = len(words)
     last = _key(settings, "last terms")
 
-    @cache
+    @functools.cache
     def make() -> list[bytes]:
         texts = None
         if fragments is not None and every is not None:

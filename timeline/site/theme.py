@@ -167,8 +167,7 @@ def make_environment(project: Path, *, language: str = "en",
     def ngettext(singular: str, plural: str, n: int) -> str:
         forms = catalogue.get(singular)
         if isinstance(forms, dict):  # forms by the language's plural rule, from CLDR
-            category = rules.plural_form(n) if rules is not None else (
-                "one" if n == 1 else "other")
+            category = plural_category(rules, n)
             found = forms.get(category) or forms.get("other") or forms.get("many")
             if found is not None:
                 return found
@@ -185,15 +184,17 @@ def plural_samples(rules: babel.Locale | None) -> tuple[tuple[str, float], ...]:
     """Return a number of each plural category of a language (CLDR's rule), smallest
     whole number first, so that a template can write every form a script may need:
     search.js picks one for its count with the browser's Intl.PluralRules."""
-    def category(n: float) -> str:
-        if rules is None:
-            return "one" if n == 1 else "other"
-        return str(rules.plural_form(n))
-
     samples: dict[str, float] = {}
     for n in [*range(1000), *(k + 0.5 for k in range(10))]:
-        samples.setdefault(category(n), n)
+        samples.setdefault(plural_category(rules, n), n)
     return tuple((c, samples[c]) for c in PLURAL_FORMS if c in samples)
+
+
+def plural_category(rules: babel.Locale | None, n: float) -> str:
+    """Return the CLDR plural category of n in a language (English's rule without one)."""
+    if rules is None:
+        return "one" if n == 1 else "other"
+    return str(rules.plural_form(n))
 
 
 def explain_missing(error: jinja2.TemplateNotFound, project: Path) -> str:
